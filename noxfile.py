@@ -1,0 +1,67 @@
+"""Development sessions. Run them through scripts/test.py, scripts/run.py and scripts/bench.py,
+which install nox first; or with `nox -s <name>` if you have nox."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_external_run = True
+nox.options.sessions = ["lint", "typecheck", "tests", "coverage"]
+
+DJANGO_VERSIONS = ["4.2", "5.2"]
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style and formatting with ruff."""
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """Type-check both packages, the tests, the benchmarks and the examples with mypy --strict."""
+    session.install("-e", ".[test,lint,bench]")
+    session.run("mypy")
+    # A run of its own: scripts/bench.py and the bench package would both be module "bench".
+    session.run("mypy", "scripts")
+
+
+@nox.session
+@nox.parametrize("django", DJANGO_VERSIONS)
+def tests(session: nox.Session, django: str) -> None:
+    """Run the test suite under one Django version, collecting branch coverage."""
+    session.install("-e", ".[test]", f"django~={django}.0")
+    session.run(
+        "coverage",
+        "run",
+        "-m",
+        "pytest",
+        *session.posargs,
+        env={"PYTHONDEVMODE": "1"},
+    )
+
+
+@nox.session
+def coverage(session: nox.Session) -> None:
+    """Combine the coverage of every Django version and require all of it."""
+    session.install("coverage[toml]>=7.6")
+    session.run("coverage", "combine")
+    session.run("coverage", "report")
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Render the sample page."""
+    session.install("-e", ".")
+    session.run("python", "examples/sample_page.py", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks under bench/ (all, or those named: html_page)."""
+    session.install("-e", ".[bench,test]")
+    session.run("python", "-m", "bench", *session.posargs)
