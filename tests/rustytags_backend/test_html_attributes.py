@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 import uuid
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.test import SimpleTestCase
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from rustytags_backend import _attributes
 from rustytags_backend.html import A, Button, Div, Input, Label, Svg
 
 
@@ -170,6 +172,13 @@ class AttributeNameTests(SimpleTestCase):
         for _ in range(3):
             with pytest.raises(ValueError):
                 Div(_id="a", id="b")
+
+
+class AttributeNameCacheTests(SimpleTestCase):
+    def test_names_past_the_cap_are_mapped_but_not_cached(self):
+        with mock.patch.object(_attributes, "_MAX_NAMES", len(_attributes._NAMES)):
+            assert Div(data_uncached_name="v") == '<div data-uncached-name="v"></div>'
+        assert "data_uncached_name" not in _attributes._NAMES
 
 
 class InvalidAttributeNameTests(SimpleTestCase):

@@ -157,6 +157,11 @@ class RawTextTests(SimpleTestCase):
     def test_trusted_markup_in_script_is_neutralised_too(self):
         assert Script(mark_safe("'</script>'")) == "<script>'<\\/script>'</script>"
 
+    def test_object_with_html_in_script_is_neutralised(self):
+        assert Script(rusty_tags.Script("'</script>'")) == (
+            "<script><script>'<\\/script>'<\\/script></script>"
+        )
+
     def test_script_with_source_and_no_content(self):
         assert Script(src="/app.js", type="module") == (
             '<script src="/app.js" type="module"></script>'
