@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from unittest import mock
 
@@ -182,9 +183,9 @@ class AttributeNameCacheTests(SimpleTestCase):
 
 
 class InvalidAttributeNameTests(SimpleTestCase):
-    def assert_refused(self, name: str) -> None:
+    def assert_refused(self, name: str, render: Callable[[str], object] | None = None) -> None:
         with pytest.raises(ValueError) as excinfo:
-            Div(**{name: "x"})
+            render(name) if render else Div(**{name: "x"})
         assert str(excinfo.value) == (
             f"Invalid attribute name {name!r}: it must not be empty or contain whitespace, "
             "control characters, quotes, '<', '>', '/' or '='."
@@ -222,20 +223,10 @@ class InvalidAttributeNameTests(SimpleTestCase):
         self.assert_refused("")
 
     def test_bare_underscore_keyword_is_refused(self):
-        with pytest.raises(ValueError) as excinfo:
-            Div(_="x")
-        assert str(excinfo.value) == (
-            "Invalid attribute name '': it must not be empty or contain whitespace, control "
-            "characters, quotes, '<', '>', '/' or '='."
-        )
+        self.assert_refused("", lambda _: Div(_="x"))
 
     def test_bad_name_in_dict_child_is_refused(self):
-        with pytest.raises(ValueError) as excinfo:
-            Div({'x" onload="alert(1)': "y"})
-        assert str(excinfo.value) == (
-            "Invalid attribute name 'x\" onload=\"alert(1)': it must not be empty or contain "
-            "whitespace, control characters, quotes, '<', '>', '/' or '='."
-        )
+        self.assert_refused('x" onload="alert(1)', lambda name: Div({name: "y"}))
 
 
 class DatastarSignalsTests(SimpleTestCase):
