@@ -10,6 +10,7 @@ import sys
 import timeit
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import django
 from django.conf import settings
@@ -19,12 +20,19 @@ SAMPLE_SECONDS = float(os.environ.get("BENCH_SAMPLE_SECONDS", "0.05"))
 
 
 def setup_django() -> None:
-    """Configure a minimal Django for template engines, unless a settings module is set."""
+    """Configure Django with both template engines, unless a settings module is set."""
     if not settings.configured and "DJANGO_SETTINGS_MODULE" not in os.environ:
         settings.configure(
-            TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates"}],
+            INSTALLED_APPS=["rustytags_backend"],
+            TEMPLATES=[
+                {
+                    "BACKEND": "rustytags_backend.RustyTags",
+                    "DIRS": [Path(__file__).resolve().parent / "components"],
+                },
+                {"BACKEND": "django.template.backends.django.DjangoTemplates"},
+            ],
         )
-    django.setup()
+        django.setup()
 
 
 def time_variants(cases: Mapping[str, Callable[[], object]]) -> dict[str, list[float]]:

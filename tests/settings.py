@@ -1,18 +1,48 @@
-"""Minimal settings for the test suite: no database until the ORM is under test."""
+"""Settings for the test suite: no database until the ORM is under test."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+
 SECRET_KEY = "django-rustytags-tests"
 DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES: dict[str, dict[str, str]] = {}
-INSTALLED_APPS = ["rustytags_backend"]
-MIDDLEWARE: list[str] = []
+INSTALLED_APPS = [
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rustytags_backend",
+    "tests.testapp",
+    "tests.otherapp",
+]
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+ROOT_URLCONF = "tests.testapp.urls"
+STATIC_URL = "/static/"
 TEMPLATES = [
     {
+        "BACKEND": "rustytags_backend.RustyTags",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": ["django.contrib.messages.context_processors.messages"],
+        },
+    },
+    {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
-        "APP_DIRS": False,
-        "OPTIONS": {"context_processors": []},
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
     },
 ]
 USE_TZ = True

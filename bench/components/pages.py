@@ -1,0 +1,17 @@
+"""Components rendered by bench/backend_render.py."""
+
+from __future__ import annotations
+
+from bench.html_page import page_with
+from rustytags_backend import component, html
+from rustytags_backend.html import Td, Tr
+
+
+@component
+def orders(rows: list[dict[str, str]]) -> str:
+    return page_with(html, rows)
+
+
+@component
+def row(row: dict[str, str]) -> str:
+    return Tr(Td(row["number"]), Td(row["name"]), Td(row["note"]), id=row["id"])

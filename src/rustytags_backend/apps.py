@@ -1,0 +1,20 @@
+"""The rustytags_backend app: its template tag library and its system checks."""
+
+from __future__ import annotations
+
+import django
+from django.apps import AppConfig
+from django.core import checks
+
+
+class RustyTagsConfig(AppConfig):
+    """Add ``rustytags_backend`` to ``INSTALLED_APPS`` for ``{% load rustytags %}`` and checks."""
+
+    name = "rustytags_backend"
+    verbose_name = "RustyTags"
+
+    def ready(self) -> None:
+        if django.VERSION < (5, 1):  # later versions call every engine's check() themselves
+            from .checks import check_engines
+
+            checks.register(check_engines, checks.Tags.templates)
