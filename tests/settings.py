@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django
+
 TESTS = Path(__file__).resolve().parent
 
 SECRET_KEY = "django-rustytags-tests"
@@ -46,3 +48,7 @@ TEMPLATES = [
     },
 ]
 USE_TZ = True
+
+if django.VERSION < (5, 0):
+    # Django 5's form rendering; on 4.2 the old default warns, and warnings are errors here.
+    FORM_RENDERER = "django.forms.renderers.DjangoDivFormRenderer"

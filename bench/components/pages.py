@@ -9,7 +9,8 @@ from rustytags_backend.html import Td, Tr
 
 @component
 def orders(rows: list[dict[str, str]]) -> str:
-    return page_with(html, rows)
+    page: str = page_with(html, rows)
+    return page
 
 
 @component

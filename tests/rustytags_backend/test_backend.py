@@ -116,6 +116,10 @@ class RenderTests(SimpleTestCase):
         html = engine().get_template("pages/everything.html").render({"b": 2, "a": "<"})
         assert html == "<ul><li>a=&#39;&lt;&#39;</li><li>b=2</li></ul>"
 
+    def test_context_key_named_self(self):
+        html = engine().get_template("pages/everything.html").render({"self": 1})
+        assert html == "<ul><li>self=1</li></ul>"
+
     def test_missing_parameter_is_named(self):
         with pytest.raises(TypeError) as excinfo:
             engine().get_template("pages/needs_two.html").render({"first": "1"})

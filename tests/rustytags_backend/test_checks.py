@@ -110,7 +110,8 @@ class CheckTests(SimpleTestCase):
     def test_checks_run_through_the_check_framework(self):
         write(Path(self.directory), {"dup.py": DUPLICATE})
         templates: list[dict[str, Any]] = [
-            {"BACKEND": "rustytags_backend.RustyTags", "DIRS": [self.directory]}
+            {"BACKEND": "rustytags_backend.RustyTags", "DIRS": [self.directory]},
+            {"BACKEND": "django.template.backends.django.DjangoTemplates"},
         ]
         with override_settings(TEMPLATES=templates):
             ids = [message.id for message in run_checks(tags=[Tags.templates])]

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from django.test import SimpleTestCase
+import sys
+from pathlib import Path
+
+from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+from django.test import RequestFactory, SimpleTestCase
+from django.views.debug import ExceptionReporter
+
+from rustytags_backend import RustyTags
+from tests.rustytags_backend.test_loader import TESTS, _tmpdir, write
 
 
 class ViewTests(SimpleTestCase):
@@ -62,3 +70,32 @@ class TestClientInstrumentationTests(SimpleTestCase):
             "testapp/embed.html",
             "pages/hello.html",
         ]
+
+
+class ErrorPageTests(SimpleTestCase):
+    def test_django_404_page_still_works_with_the_engine_first(self):
+        response = self.client.get("/no/such/page/")
+        assert (response.status_code, b"<h1>Not Found</h1>" in response.content) == (404, True)
+
+    def test_debug_page_lists_what_the_engine_tried(self):
+        request = RequestFactory().get("/")
+        try:
+            engines["rustytags_backend"].get_template("nothing/here.html")
+        except TemplateDoesNotExist:
+            html = ExceptionReporter(request, *sys.exc_info()).get_traceback_html()
+        assert "Using engine <code>rustytags_backend</code>:" in html
+        assert (
+            "rustytags_backend.backend.RustyTags</code>: "
+            f"{TESTS / 'testapp' / 'components' / 'nothing.py'} (Source does not exist)"
+        ) in html
+
+    def test_debug_page_shows_a_component_syntax_error_with_its_source(self):
+        with _tmpdir() as directory:
+            write(Path(directory), {"bad.py": "x = 1\ndef page(:\n"})
+            rt = RustyTags({"NAME": "rt", "DIRS": [directory], "APP_DIRS": False, "OPTIONS": {}})
+            try:
+                rt.get_template("bad/page.html")
+            except TemplateSyntaxError:
+                html = ExceptionReporter(None, *sys.exc_info()).get_traceback_html()
+        assert "Error during template rendering" in html
+        assert "def page(:" in html
