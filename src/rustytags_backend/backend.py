@@ -18,6 +18,7 @@ from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
 
 from ._elements import Fragment
+from .checks import check_engine
 from .decorators import ComponentSpec
 from .loader import Found, Loader, Tried
 
@@ -100,8 +101,6 @@ class RustyTags(BaseEngine):
 
     def check(self, **kwargs: Any) -> list[CheckMessage]:
         """Run the system checks of this engine (see rustytags_backend.checks)."""
-        from .checks import check_engine
-
         return check_engine(self)
 
 

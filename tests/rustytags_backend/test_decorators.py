@@ -25,6 +25,13 @@ class ComponentTests(SimpleTestCase):
 
         assert component("a.html")(page) is page
 
+    def test_empty_parentheses_mark_without_names(self):
+        @component()
+        def page() -> str:
+            return ""
+
+        assert spec_of(page).names == ()  # type: ignore[union-attr]
+
     def test_spec_records_parameters(self):
         @component("x/y.html")
         def page(a: int, b: int = 2, **rest: Any) -> str:

@@ -232,6 +232,13 @@ class MissTests(SimpleTestCase):
             "(suffixes claimed: .html), without '..', a leading '/' or backslashes"
         ]
 
+    def test_dirs_entry_that_does_not_exist_is_a_miss(self):
+        with pytest.raises(TemplateDoesNotExist) as excinfo:
+            engine(DIRS=[TESTS / "no-such-dir"], APP_DIRS=False).get_template("pages/hello.html")
+        assert [(origin.name, reason) for origin, reason in excinfo.value.tried] == [
+            (str(TESTS / "no-such-dir" / "pages.py"), "Source does not exist")
+        ]
+
     def test_no_roots(self):
         with pytest.raises(TemplateDoesNotExist) as excinfo:
             engine(APP_DIRS=False).get_template("pages/hello.html")
