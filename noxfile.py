@@ -8,7 +8,7 @@ import nox
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_external_run = True
-nox.options.sessions = ["lint", "typecheck", "tests", "coverage"]
+nox.options.sessions = ["lint", "typecheck", "tests", "tests_postgres", "coverage"]
 
 DJANGO_VERSIONS = ["4.2", "5.2"]
 
@@ -33,14 +33,24 @@ def typecheck(session: nox.Session) -> None:
 @nox.session
 @nox.parametrize("django", DJANGO_VERSIONS)
 def tests(session: nox.Session, django: str) -> None:
-    """Run the test suite under one Django version, collecting branch coverage."""
+    """Run the test suite under one Django version on SQLite, collecting branch coverage."""
+    session.install("-e", ".[test]", f"django~={django}.0")
+    session.run("coverage", "run", "-m", "pytest", *session.posargs, env={"PYTHONDEVMODE": "1"})
+
+
+@nox.session
+@nox.parametrize("django", DJANGO_VERSIONS)
+def tests_postgres(session: nox.Session, django: str) -> None:
+    """Run the entity and dispatcher tests on PostgreSQL (127.0.0.1:5432, trust auth)."""
     session.install("-e", ".[test]", f"django~={django}.0")
     session.run(
         "coverage",
         "run",
         "-m",
         "pytest",
-        *session.posargs,
+        "-o",
+        "DJANGO_SETTINGS_MODULE=tests.settings_postgres",
+        *(session.posargs or ["tests/nitro_dispatch"]),
         env={"PYTHONDEVMODE": "1"},
     )
 

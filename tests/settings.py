@@ -1,4 +1,4 @@
-"""Settings for the test suite: no database until the ORM is under test."""
+"""Settings for the test suite (SQLite; tests/settings_postgres.py for PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -11,22 +11,35 @@ TESTS = Path(__file__).resolve().parent
 SECRET_KEY = "django-rustytags-tests"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
-DATABASES: dict[str, dict[str, str]] = {}
+DATABASES: dict[str, dict[str, object]] = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": ":memory:",
+        # A file, so the live server's threads get connections of their own.
+        "TEST": {"NAME": str(TESTS / ".test-db.sqlite3")},
+    }
+}
 INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rustytags_backend",
     "tests.testapp",
     "tests.otherapp",
+    "nitro_dispatch",
+    "tests.todos",
 ]
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
-ROOT_URLCONF = "tests.testapp.urls"
+ROOT_URLCONF = "tests.urls"
+LOGIN_URL = "/login/"
 STATIC_URL = "/static/"
 TEMPLATES = [
     {
@@ -48,6 +61,7 @@ TEMPLATES = [
     },
 ]
 USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 if django.VERSION < (5, 0):
     # Django 5's form rendering; on 4.2 the old default warns, and warnings are errors here.

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from functools import cache
-from typing import Any
+from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.core.signals import setting_changed
+from ._settings import dict_setting
 
 __all__ = ["RustyTagsSettings", "get_settings"]
 
@@ -25,25 +21,4 @@ class RustyTagsSettings:
     DATASTAR_INTEGRITY: str | None = None
 
 
-@cache
-def get_settings() -> RustyTagsSettings:
-    """Return the ``RUSTYTAGS`` setting over the defaults (cached; reset by override_settings)."""
-    given: Any = getattr(settings, "RUSTYTAGS", {})
-    if not isinstance(given, dict):
-        raise ImproperlyConfigured(f"RUSTYTAGS must be a dict, not {given!r}.")
-    known = [field.name for field in fields(RustyTagsSettings)]
-    unknown = sorted(set(given) - set(known))
-    if unknown:
-        raise ImproperlyConfigured(
-            f"Unknown keys in RUSTYTAGS: {', '.join(map(repr, unknown))}. "
-            f"Valid keys: {', '.join(known)}."
-        )
-    return RustyTagsSettings(**given)
-
-
-def _reset(*, setting: str, **kwargs: Any) -> None:
-    if setting == "RUSTYTAGS":
-        get_settings.cache_clear()
-
-
-setting_changed.connect(_reset)
+get_settings = dict_setting("RUSTYTAGS", RustyTagsSettings)

@@ -203,6 +203,11 @@ class MissTests(SimpleTestCase):
                 "nothing/here.html",
                 "Source does not exist",
             ),
+            (
+                str(TESTS / "todos" / "components" / "nothing.py"),
+                "nothing/here.html",
+                "Source does not exist",
+            ),
         ]
 
     def test_miss_of_a_function_in_an_existing_module(self):

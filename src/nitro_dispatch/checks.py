@@ -1,0 +1,77 @@
+"""System checks for entities and their routes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.checks import CheckMessage, Error, Warning
+
+from .dispatcher import DjangoDispatcher, discover_entities, dispatchers
+from .entity import Entity
+
+__all__ = ["check_entities"]
+
+
+def check_entities(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Duplicate routes, unvalidatable parameters, entity classes without a table."""
+    try:
+        routed = dispatchers() or [DjangoDispatcher()]
+    except Exception:  # a broken URLconf: Django's own URL checks report it
+        routed = [DjangoDispatcher()]
+    return [
+        *_check_conflicts(routed),
+        *_check_parameters(routed),
+        *_check_tables(),
+    ]
+
+
+def _check_conflicts(routed: list[DjangoDispatcher]) -> Iterator[CheckMessage]:
+    for dispatcher in routed:
+        for first, second in dispatcher.conflicts():
+            yield Error(
+                f"{first.path} and {second.path} are both {first.metadata.method} "
+                f"{first.route!r}; only {first.path} is served.",
+                hint="Give one of them another path=, or another __route_name__ to its entity.",
+                obj=second.entity,
+                id="nitro_dispatch.E001",
+            )
+
+
+def _check_parameters(routed: list[DjangoDispatcher]) -> Iterator[CheckMessage]:
+    seen: set[tuple[type[Entity], Any]] = set()
+    for dispatcher in routed:
+        for route in dispatcher.routes():
+            if (route.entity, route.function) in seen:
+                continue
+            seen.add((route.entity, route.function))
+            try:
+                route.parameters  # noqa: B018 - builds and caches the validator
+            except Exception as exc:
+                reason = str(exc).split(". ")[0]  # pydantic's advice after it does not apply
+                yield Error(
+                    f"{route.path} has a parameter pydantic cannot validate ({reason}).",
+                    hint="Annotate parameters with JSON-compatible types, pydantic models or "
+                    "dataclasses; take the request as a parameter named 'request'.",
+                    obj=route.entity,
+                    id="nitro_dispatch.E002",
+                )
+
+
+def _check_tables() -> Iterator[CheckMessage]:
+    tables = discover_entities()
+    pending: list[type[Entity]] = [Entity]
+    while pending:
+        for subclass in pending.pop(0).__subclasses__():
+            pending.append(subclass)
+            if subclass in tables:
+                continue
+            if not any(issubclass(table, subclass) for table in tables):
+                yield Warning(
+                    f"{subclass.__module__}.{subclass.__qualname__} is an Entity without "
+                    "table=True, and no table entity inherits from it: it has no table and "
+                    "its actions are not routed.",
+                    hint=f"Declare it as class {subclass.__name__}(Entity, table=True).",
+                    obj=subclass,
+                    id="nitro_dispatch.W001",
+                )

@@ -1,0 +1,154 @@
+"""SQLAlchemy on Django's own database connections.
+
+Entities do not open connections of their own: a SQLAlchemy engine per database alias borrows
+Django's connection for the current thread (``connections[alias]``) at every checkout. So
+SQLModel and the Django ORM share one connection and one transaction: ``transaction.atomic()``
+commits or rolls back both, Django's ``TestCase`` isolates entity rows, and the engine follows the
+test database. The engine never commits, rolls back or closes that connection; Django does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Final
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.pool import ConnectionPoolEntry, Pool
+from sqlalchemy.pool.base import _ConnectionRecord
+from sqlalchemy.sql import sqltypes
+from sqlmodel import Session
+
+__all__ = ["get_engine", "session"]
+
+_DIALECTS: Final = {
+    ("sqlite", "sqlite3"): "sqlite+pysqlite://",
+    ("postgresql", "psycopg"): "postgresql+psycopg://",
+    ("postgresql", "psycopg2"): "postgresql+psycopg2://",
+}
+_ENGINES: dict[str, Engine] = {}
+_LOCK = threading.Lock()
+
+
+class DjangoConnectionPool(Pool):
+    """A pool whose only connection is Django's connection for *alias* in this thread."""
+
+    def __init__(self, alias: str, **kwargs: Any) -> None:
+        self.alias = alias
+        super().__init__(self._django_connection, reset_on_return=None, **kwargs)
+
+    def _django_connection(self) -> Any:
+        wrapper = connections[self.alias]
+        wrapper.ensure_connection()
+        return wrapper.connection
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        wrapper = connections[self.alias]
+        wrapper.ensure_connection()
+        # One record per physical connection and pool, kept on Django's (thread-local) wrapper:
+        # the dialect's connect hooks then run once per Django connection, not per session.
+        records: dict[int, _ConnectionRecord] = wrapper.__dict__.setdefault(
+            "_nitro_dispatch_records", {}
+        )
+        record = records.get(id(self))
+        if record is None or record.dbapi_connection is not wrapper.connection:
+            record = records[id(self)] = _ConnectionRecord(self)
+        return record
+
+    def _do_return_conn(self, record: ConnectionPoolEntry) -> None:
+        pass  # Django keeps the connection
+
+    def dispose(self) -> None:
+        pass  # Django closes its connections
+
+    def recreate(self) -> DjangoConnectionPool:
+        return DjangoConnectionPool(self.alias, dialect=self._dialect)
+
+    def status(self) -> str:
+        return f"DjangoConnectionPool of DATABASES[{self.alias!r}]"
+
+
+def _leave_alone(*args: Any) -> None:
+    """Stand-in for commit, rollback and close: Django owns the transaction."""
+
+
+class _PassThrough:
+    """Result processing that leaves values Django's sqlite converters already parsed."""
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        process = super().result_processor(dialect, coltype)  # type: ignore[misc]
+        if process is None:
+            return None
+
+        def passthrough(value: Any) -> Any:
+            return process(value) if isinstance(value, str) else value
+
+        return passthrough
+
+
+class _Date(_PassThrough, sqlite.DATE):
+    pass
+
+
+class _DateTime(_PassThrough, sqlite.DATETIME):
+    pass
+
+
+class _Time(_PassThrough, sqlite.TIME):
+    pass
+
+
+def _build_engine(alias: str) -> Engine:
+    wrapper = connections[alias]
+    driver = wrapper.Database.__name__.partition(".")[0]  # type: ignore[attr-defined]
+    url = _DIALECTS.get((wrapper.vendor, driver))
+    if url is None:
+        raise ImproperlyConfigured(
+            f"nitro_dispatch runs on SQLite and PostgreSQL; DATABASES[{alias!r}] uses "
+            f"{wrapper.vendor!r} ({driver}). Point NITRO_DISPATCH['DATABASE'] at a SQLite or "
+            "PostgreSQL database."
+        )
+    engine = create_engine(url, pool=DjangoConnectionPool(alias))
+    dialect: Any = engine.dialect
+    # Every path that could end Django's transaction or close its connection goes through
+    # these hooks (session commit/rollback/close, the dialect's first-connect rollback, reset,
+    # invalidation). SAVEPOINTs are still emitted, so nested transactions work.
+    for hook in ("do_commit", "do_rollback", "do_close", "do_terminate"):
+        setattr(dialect, hook, _leave_alone)
+    if wrapper.vendor == "sqlite":
+        # Django registers sqlite3 converters for date, datetime and time columns, so values
+        # may arrive parsed already.
+        dialect.colspecs = {
+            **dialect.colspecs,
+            sqltypes.Date: _Date,
+            sqltypes.DateTime: _DateTime,
+            sqltypes.Time: _Time,
+        }
+    return engine
+
+
+def get_engine(alias: str = DEFAULT_DB_ALIAS) -> Engine:
+    """Return the SQLAlchemy engine running on Django's connection *alias*."""
+    try:
+        return _ENGINES[alias]
+    except KeyError:
+        with _LOCK:
+            if alias not in _ENGINES:
+                _ENGINES[alias] = _build_engine(alias)
+        return _ENGINES[alias]
+
+
+@contextmanager
+def session(alias: str | None = None) -> Iterator[Session]:
+    """A SQLModel session on Django's connection (``NITRO_DISPATCH["DATABASE"]`` by default).
+
+    ``session.commit()`` flushes; the transaction is Django's (``transaction.atomic()``).
+    """
+    from .conf import get_settings
+
+    with Session(get_engine(alias or get_settings().DATABASE), expire_on_commit=False) as s:
+        yield s

@@ -1,0 +1,124 @@
+"""Action parameters: read from the request, validated and coerced by pydantic.
+
+Sources, later ones winning: the query string, then the body (JSON object, urlencoded or
+multipart form), or the Datastar signals (the ``datastar`` query parameter for GET and DELETE,
+the JSON body otherwise). Only the method's declared parameters are read; other keys (Datastar
+sends every signal of the page) are ignored. A parameter named ``request`` gets the HttpRequest
+and cannot be set by the client.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.http import HttpRequest, QueryDict
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+__all__ = ["BadRequest", "Parameters", "parameters_of"]
+
+_SEQUENCES = (list, tuple, set, frozenset)
+
+
+class BadRequest(Exception):
+    """The request cannot be read: *status* and a message, plus field errors if any."""
+
+    def __init__(self, status: int, message: str, details: list[dict[str, Any]] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.details = details or []
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """How to call one action: its validating model and whether it takes the request."""
+
+    model: type[BaseModel]
+    wants_request: bool
+    many: frozenset[str]  # parameters read from every value of a repeated query key
+
+    def bind(self, request: HttpRequest) -> dict[str, Any]:
+        """Return the keyword arguments for the action; raise BadRequest if invalid."""
+        data: dict[str, Any] = {}
+        data.update(self._form(request.GET, skip="datastar"))
+        content_type = request.content_type or ""
+        if request.method in ("GET", "DELETE"):
+            if "datastar" in request.GET:
+                data.update(_json_object(request.GET["datastar"], "the 'datastar' parameter"))
+        elif content_type == "application/json" or content_type.endswith("+json"):
+            data.update(_json_object(request.body, "the JSON body"))
+        elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            data.update(self._form(request.POST, skip="csrfmiddlewaretoken"))
+        try:
+            validated = self.model.model_validate(data)
+        except ValidationError as exc:
+            details = [
+                {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
+                for error in exc.errors(include_url=False)
+            ]
+            raise BadRequest(422, "Invalid parameters.", details) from exc
+        arguments = {name: getattr(validated, name) for name in type(validated).model_fields}
+        if self.wants_request:
+            arguments["request"] = request
+        return arguments
+
+    def _form(self, values: QueryDict, skip: str) -> dict[str, Any]:
+        return {
+            key: values.getlist(key) if key in self.many else values[key]
+            for key in values
+            if key != skip and key in self.model.model_fields
+        }
+
+
+def _json_object(raw: str | bytes, where: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw or b"{}")
+    except ValueError as exc:
+        raise BadRequest(400, f"Invalid JSON in {where}: {exc}.") from exc
+    if not isinstance(value, dict):
+        raise BadRequest(400, f"Expected a JSON object in {where}, got {type(value).__name__}.")
+    return value
+
+
+@cache
+def parameters_of(function: Callable[..., Any], skip_first: bool) -> Parameters:
+    """Build (once) the Parameters of *function*, skipping ``self``/``cls`` if *skip_first*.
+
+    Raise pydantic's PydanticSchemaGenerationError for an annotation it cannot validate.
+    """
+    hints = typing.get_type_hints(function, include_extras=True)
+    fields: dict[str, Any] = {}
+    many = set()
+    wants_request = False
+    parameters = list(inspect.signature(function).parameters.values())
+    for parameter in parameters[1:] if skip_first else parameters:
+        if parameter.name == "request":
+            wants_request = True
+            continue
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        annotation = hints.get(parameter.name, Any)
+        default = ... if parameter.default is parameter.empty else parameter.default
+        fields[parameter.name] = (annotation, default)
+        if _is_sequence(annotation):
+            many.add(parameter.name)
+    model = create_model(
+        f"{function.__qualname__}.parameters",
+        __config__=ConfigDict(extra="ignore"),
+        **fields,
+    )
+    return Parameters(model, wants_request, frozenset(many))
+
+
+def _is_sequence(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_sequence(argument) for argument in typing.get_args(annotation))
+    return origin in _SEQUENCES or annotation in _SEQUENCES

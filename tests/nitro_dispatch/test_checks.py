@@ -1,0 +1,54 @@
+"""System checks of nitro_dispatch."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.test import SimpleTestCase
+
+from nitro_dispatch.checks import check_entities
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+class CheckTests(SimpleTestCase):
+    def test_project_without_problems(self):
+        assert check_entities() == []
+
+    def test_problems_are_reported_by_manage_py_check(self):
+        # Entity classes are process-wide, so the faulty ones are defined in another process.
+        completed = subprocess.run(
+            [sys.executable, "-m", "django", "check"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings_problems"},
+            timeout=120,
+        )
+        assert (completed.returncode, completed.stderr.splitlines()[2:]) == (
+            1,
+            [
+                "ERRORS:",
+                "<class 'tests.todos.problems.Clash'>: (nitro_dispatch.E001) "
+                "tests.todos.problems.Clash.first and tests.todos.problems.Clash.second are both "
+                "GET 'clash/same'; only tests.todos.problems.Clash.first is served.",
+                "\tHINT: Give one of them another path=, or another __route_name__ to its entity.",
+                "<class 'tests.todos.problems.Clash'>: (nitro_dispatch.E002) "
+                "tests.todos.problems.Clash.opaque has a parameter pydantic cannot validate "
+                "(Unable to generate pydantic-core schema for <class "
+                "'tests.todos.problems.Opaque'>).",
+                "\tHINT: Annotate parameters with JSON-compatible types, pydantic models or "
+                "dataclasses; take the request as a parameter named 'request'.",
+                "",
+                "WARNINGS:",
+                "<class 'tests.todos.problems.Forgotten'>: (nitro_dispatch.W001) "
+                "tests.todos.problems.Forgotten is an Entity without table=True, and no table "
+                "entity inherits from it: it has no table and its actions are not routed.",
+                "\tHINT: Declare it as class Forgotten(Entity, table=True).",
+                "",
+                "System check identified 3 issues (0 silenced).",
+            ],
+        )

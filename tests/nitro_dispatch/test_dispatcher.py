@@ -1,0 +1,369 @@
+"""Entity actions as Django views, through the test client and the whole middleware stack."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client, TestCase
+from django.urls import reverse
+
+from nitro_dispatch import DjangoDispatcher, datastar_action
+from tests.todos.entities import Todo
+
+DS = {"Datastar-Request": "true"}
+
+
+def url(name: str, **kwargs: Any) -> str:
+    return reverse(f"nitro:{name}", kwargs=kwargs)
+
+
+def error_event(status: int, kind: str, message: str, details: list[Any] | None = None) -> bytes:
+    error = {"type": kind, "message": message, "status_code": status, "details": details or []}
+    signals = json.dumps({"_nitroError": error}, separators=(",", ":"), ensure_ascii=False)
+    return f"event: datastar-patch-signals\ndata: signals {signals}\n\n".encode()
+
+
+class RoutingTests(TestCase):
+    def test_instance_action_url(self):
+        assert url("todo-toggle", id="abc") == "/api/todo/abc/toggle"
+
+    def test_class_action_url(self):
+        assert url("todo-open_count") == "/api/todo/open_count"
+
+    def test_static_action_url(self):
+        assert url("todo-version") == "/api/todo/version"
+
+    def test_route_name_and_integer_key(self):
+        assert url("counters-increment", id=3) == "/api/counters/3/increment"
+
+    def test_custom_path_replaces_the_segment(self):
+        assert url("todo-customized") == "/api/todo/custom-path"
+
+    def test_prefix(self):
+        patterns, namespace = DjangoDispatcher(prefix="/v2/", entities=[Todo]).urls
+        assert (str(patterns[0].pattern), namespace) == ("v2/todo/<str:id>/toggle", "nitro")
+
+    def test_explicit_entities_only(self):
+        patterns, _ = DjangoDispatcher(entities=[Todo], namespace="v1").urls
+        assert {pattern.name for pattern in patterns} >= {"todo-toggle", "todo-open_count"}
+        assert not any(pattern.name == "counters-increment" for pattern in patterns)
+
+    def test_wrong_method_is_405_with_allow(self):
+        response = self.client.get(url("todo-toggle", id="x"))
+        assert (response.status_code, response["Allow"]) == (405, "POST")
+
+
+class ResponseTests(TestCase):
+    def setUp(self):
+        self.todo = Todo.create(title="Buy <milk>")
+
+    def test_markup_is_one_patch_elements_event(self):
+        response = self.client.post(url("todo-toggle", id=self.todo.id), headers=DS)
+        assert (response.status_code, response["Content-Type"], response.content) == (
+            200,
+            "text/event-stream",
+            b"event: datastar-patch-elements\ndata: elements "
+            + f'<li id="todo-{self.todo.id}" class="done">Buy &lt;milk&gt;</li>\n\n'.encode(),
+        )
+
+    def test_sse_headers(self):
+        response = self.client.post(url("todo-toggle", id=self.todo.id), headers=DS)
+        assert (response["Cache-Control"], response["X-Accel-Buffering"], response["Vary"]) == (
+            "no-cache",
+            "no",
+            "Datastar-Request",
+        )
+
+    def test_action_persists(self):
+        self.client.post(url("todo-toggle", id=self.todo.id), headers=DS)
+        assert Todo.get(self.todo.id).completed is True  # type: ignore[union-attr]
+
+    def test_dict_is_a_signals_patch(self):
+        response = self.client.get(url("todo-open_count"), headers=DS)
+        assert response.content == b'event: datastar-patch-signals\ndata: signals {"open":1}\n\n'
+
+    def test_pydantic_model_is_a_signals_patch(self):
+        response = self.client.get(url("todo-model"), headers=DS)
+        assert response.content == (
+            b'event: datastar-patch-signals\ndata: signals {"name":"model","weight":1}\n\n'
+        )
+
+    def test_entity_is_a_signals_patch(self):
+        response = self.client.get(url("todo-itself", id=self.todo.id), headers=DS)
+        assert json.loads(response.content.decode().split("data: signals ")[1]) == {
+            "id": self.todo.id,
+            "title": "Buy <milk>",
+            "completed": False,
+        }
+
+    def test_several_patches_in_one_response(self):
+        response = self.client.get(url("todo-several"), headers=DS)
+        assert response.content == (
+            b"event: datastar-patch-elements\ndata: mode append\ndata: selector #list\n"
+            b'data: elements <li id="todo-a">A</li>\n\n'
+            b'event: datastar-patch-signals\ndata: signals {"count":2}\n\n'
+            b"event: datastar-patch-elements\ndata: mode remove\ndata: selector #old\n\n"
+        )
+
+    def test_remove(self):
+        response = self.client.delete(url("todo-discard", id=self.todo.id), headers=DS)
+        assert (response.content, Todo.count()) == (
+            b"event: datastar-patch-elements\ndata: mode remove\n"
+            + f"data: selector #todo-{self.todo.id}\n\n".encode(),
+            0,
+        )
+
+    def test_none_is_204(self):
+        response = self.client.get(url("todo-nothing"), headers=DS)
+        assert (response.status_code, response.content) == (204, b"")
+
+    def test_redirect_url_is_json_encoded_in_a_script(self):
+        response = self.client.get(url("todo-go"), headers=DS)
+        assert response.content == (
+            b"event: datastar-patch-elements\ndata: mode append\ndata: selector body\n"
+            b'data: elements <script data-effect="el.remove()">setTimeout(() => window.location = '
+            b'"/done/?note=it\'s")</script>\n\n'
+        )
+
+    def test_django_redirect_becomes_a_datastar_redirect(self):
+        response = self.client.get(url("todo-django_redirect"), headers=DS)
+        assert (response.status_code, b'window.location = "/elsewhere/"' in response.content) == (
+            200,
+            True,
+        )
+
+    def test_plain_string_is_an_error(self):
+        response = self.client.get(url("todo-text"), headers=DS)
+        assert (response.status_code, response.content) == (
+            200,
+            error_event(500, "server_error", "The action failed on the server."),
+        )
+
+
+class PlainClientTests(TestCase):
+    def setUp(self):
+        self.todo = Todo.create(title="Tea")
+
+    def test_markup_is_html(self):
+        response = self.client.post(url("todo-toggle", id=self.todo.id))
+        assert (response["Content-Type"], response.content) == (
+            "text/html; charset=utf-8",
+            f'<li id="todo-{self.todo.id}" class="done">Tea</li>'.encode(),
+        )
+
+    def test_data_is_json(self):
+        response = self.client.get(url("todo-open_count"))
+        assert (response["Content-Type"], response.json()) == ("application/json", {"open": 1})
+
+    def test_status_code_of_the_action(self):
+        response = self.client.post(url("todo-add"), {"title": "New"})
+        assert response.status_code == 201
+
+    def test_redirect_is_a_302(self):
+        response = self.client.get(url("todo-go"))
+        assert (response.status_code, response["Location"]) == (302, "/done/?note=it's")
+
+    def test_several_patches_give_their_markup(self):
+        response = self.client.get(url("todo-several"))
+        assert response.content == b'<li id="todo-a">A</li>'
+
+    def test_remove_alone_is_204(self):
+        response = self.client.delete(url("todo-discard", id=self.todo.id))
+        assert response.status_code == 204
+
+    def test_exception_is_a_500(self):
+        client = Client(raise_request_exception=False)
+        response = client.post(url("todo-fail", id=self.todo.id))
+        assert response.status_code == 500
+
+
+class ErrorTests(TestCase):
+    def test_missing_entity_is_404(self):
+        response = self.client.post(url("todo-toggle", id="missing"))
+        assert (response.status_code, response.json()) == (
+            404,
+            {
+                "error": {
+                    "type": "not_found",
+                    "message": "Todo with id 'missing' not found.",
+                    "status_code": 404,
+                    "details": [],
+                }
+            },
+        )
+
+    def test_missing_entity_for_datastar(self):
+        response = self.client.post(url("todo-toggle", id="missing"), headers=DS)
+        assert (response.status_code, response.content) == (
+            200,
+            error_event(404, "not_found", "Todo with id 'missing' not found."),
+        )
+
+    def test_invalid_parameter_is_422_with_field_errors(self):
+        response = self.client.post(url("todo-add"), {"title": ""})
+        assert (response.status_code, response.json()["error"]["details"]) == (
+            422,
+            [
+                {
+                    "loc": ["title"],
+                    "msg": "String should have at least 1 character",
+                    "type": "string_too_short",
+                }
+            ],
+        )
+
+    def test_missing_parameter_is_422(self):
+        response = self.client.post(url("todo-add"), {})
+        assert response.json()["error"]["details"] == [
+            {"loc": ["title"], "msg": "Field required", "type": "missing"}
+        ]
+
+    def test_invalid_data_inside_the_action_is_422(self):
+        response = self.client.post(url("todo-make_invalid"))
+        assert (response.status_code, response.json()["error"]["type"]) == (422, "validation_error")
+
+    def test_invalid_json_is_400(self):
+        response = self.client.post(url("todo-add"), "{", content_type="application/json")
+        assert (response.status_code, response.json()["error"]["message"]) == (
+            400,
+            "Invalid JSON in the JSON body: Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1).",
+        )
+
+    def test_json_that_is_not_an_object_is_400(self):
+        response = self.client.post(url("todo-add"), "[1]", content_type="application/json")
+        assert (
+            response.json()["error"]["message"]
+            == "Expected a JSON object in the JSON body, got list."
+        )
+
+    def test_validation_error_for_datastar(self):
+        response = self.client.post(
+            url("todo-add"), {}, content_type="application/json", headers=DS
+        )
+        assert response.content == error_event(
+            422,
+            "validation_error",
+            "Invalid parameters.",
+            [{"loc": ["title"], "msg": "Field required", "type": "missing"}],
+        )
+
+
+class TransactionTests(TestCase):
+    def test_exception_rolls_back_both_orms(self):
+        todo = Todo.create(title="original")
+        response = self.client.post(url("todo-fail", id=todo.id), headers=DS)
+        assert (
+            response.content,
+            Todo.get(todo.id).title,  # type: ignore[union-attr]
+            Group.objects.count(),
+        ) == (error_event(500, "server_error", "The action failed on the server."), "original", 0)
+
+
+class CsrfTests(TestCase):
+    def setUp(self):
+        self.client = Client(enforce_csrf_checks=True)
+        self.todo = Todo.create(title="t")
+
+    def test_post_without_token_is_403(self):
+        response = self.client.post(url("todo-toggle", id=self.todo.id), headers=DS)
+        assert response.status_code == 403
+
+    def test_post_with_token_header_passes(self):
+        token = self.client.get("/csrf/").json()["token"]
+        response = self.client.post(
+            url("todo-toggle", id=self.todo.id), headers={**DS, "X-CSRFToken": token}
+        )
+        assert response.status_code == 200
+
+    def test_get_needs_no_token(self):
+        assert self.client.get(url("todo-open_count")).status_code == 200
+
+
+class AuthTests(TestCase):
+    def setUp(self):
+        self.todo = Todo.create(title="t")
+        self.user = User.objects.create_user("ann", password="pw")
+
+    def test_login_required_redirects_anonymous_users(self):
+        response = self.client.post(url("todo-private", id=self.todo.id))
+        assert (response.status_code, response["Location"]) == (
+            302,
+            f"/login/?next=/api/todo/{self.todo.id}/private",
+        )
+
+    def test_login_required_for_datastar_is_a_client_redirect(self):
+        response = self.client.post(url("todo-private", id=self.todo.id), headers=DS)
+        assert (
+            response.status_code,
+            f"/login/?next=/api/todo/{self.todo.id}/private" in response.content.decode(),
+        ) == (200, True)
+
+    def test_login_required_lets_users_in(self):
+        self.client.force_login(self.user)
+        assert self.client.post(url("todo-private", id=self.todo.id)).json() == {"title": "t"}
+
+    def test_permission_refused_is_403(self):
+        self.client.force_login(self.user)
+        response = self.client.post(url("todo-guarded", id=self.todo.id))
+        assert (response.status_code, response.json()["error"]["message"]) == (
+            403,
+            "You may not guarded.",
+        )
+
+    def test_permission_granted(self):
+        permission = Permission.objects.create(
+            codename="change_todo",
+            name="Can change todo",
+            content_type=ContentType.objects.get_or_create(app_label="todos", model="todo")[0],
+        )
+        self.user.user_permissions.add(permission)
+        self.client.force_login(self.user)
+        assert self.client.post(url("todo-guarded", id=self.todo.id)).status_code == 200
+
+    def test_callable_permission_gets_the_entity(self):
+        self.client.force_login(self.user)
+        locked = Todo.create(title="locked")
+        assert (
+            self.client.post(url("todo-unlockable", id=self.todo.id)).status_code,
+            self.client.post(url("todo-unlockable", id=locked.id)).status_code,
+        ) == (200, 403)
+
+
+class MessagesTests(TestCase):
+    def test_messages_work_in_actions(self):
+        self.client.post(url("todo-add"), {"title": "Bread"}, headers=DS)
+        response = self.client.get("/message/")
+        assert "Added Bread" in response.content.decode()
+
+
+class DatastarActionTests(TestCase):
+    def test_instance_action(self):
+        todo = Todo.create(title="t")
+        assert datastar_action(todo.toggle) == f'@post("/api/todo/{todo.id}/toggle")'
+
+    def test_class_action_with_params(self):
+        assert datastar_action(Todo.search, q="it's <b>", tags=["a", "b"]) == (
+            '@get("/api/todo/search?q=it%27s+%3Cb%3E&tags=a&tags=b")'
+        )
+
+    def test_csrf_header_for_unsafe_methods(self):
+        from django.test import RequestFactory
+
+        request = RequestFactory().get("/")
+        todo = Todo.create(title="t")
+        expression = datastar_action(todo.toggle, request=request)
+        token = request.META["CSRF_COOKIE"]
+        assert expression.startswith(
+            f'@post("/api/todo/{todo.id}/toggle", {{"headers": {{"X-CSRFTOKEN": "'
+        )
+        assert len(token) == 32
+
+    def test_not_an_action(self):
+        import pytest
+
+        with pytest.raises(TypeError):
+            datastar_action(len)

@@ -1,0 +1,133 @@
+"""Generators stream their patches; async actions run in the transaction too."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from unittest import mock
+
+import pytest
+from django.test import TestCase, override_settings
+from django.urls import reverse
+
+from nitro_dispatch.responses import _async_events, _sync_events
+from tests.todos.entities import Todo
+
+DS = {"Datastar-Request": "true"}
+
+
+class SyncStreamTests(TestCase):
+    def test_generator_streams_each_item(self):
+        response = self.client.get(reverse("nitro:todo-stream"), headers=DS)
+        chunks = [chunk.decode() for chunk in response.streaming_content]  # type: ignore[attr-defined]
+        assert (response.streaming, response["Content-Type"], chunks) == (
+            True,
+            "text/event-stream",
+            [f'event: datastar-patch-signals\ndata: signals {{"tick":{n}}}\n\n' for n in range(3)],
+        )
+
+    def test_stream_is_not_buffered_by_gzip(self):
+        response = self.client.get(reverse("nitro:todo-stream"), headers=DS)
+        assert response["Content-Encoding"] == "identity"
+
+    def test_heartbeat_while_the_generator_waits(self):
+        import threading
+
+        release = threading.Event()
+
+        def slow() -> Iterator[dict[str, bool]]:
+            release.wait(5)
+            yield {"done": True}
+
+        events = _sync_events(slow(), heartbeat=0.01)
+        first = next(events)
+        release.set()
+        assert (first, list(events)) == (
+            ": ping\n\n",
+            ['event: datastar-patch-signals\ndata: signals {"done":true}\n\n'],
+        )
+
+    def test_error_in_the_generator_reaches_the_response(self):
+        def broken() -> Iterator[dict[str, int]]:
+            yield {"a": 1}
+            raise RuntimeError("stream broke")
+
+        events = _sync_events(broken(), heartbeat=1)
+        next(events)
+        with pytest.raises(RuntimeError, match="stream broke"):
+            next(events)
+
+    def test_closing_the_response_stops_the_generator(self):
+        closed = []
+
+        def endless() -> Iterator[dict[str, int]]:
+            try:
+                while True:
+                    yield {"tick": 1}
+            finally:
+                closed.append(True)
+
+        events = _sync_events(endless(), heartbeat=1)
+        next(events)
+        events.close()  # type: ignore[attr-defined]
+        import time
+
+        for _ in range(100):
+            if closed:
+                break
+            time.sleep(0.01)
+        assert closed == [True]
+
+
+class AsyncTests(TestCase):
+    async def test_async_action(self):
+        response = await self.async_client.get(reverse("nitro:todo-async_count"), headers=DS)
+        assert response.content == b'event: datastar-patch-signals\ndata: signals {"open":0}\n\n'
+
+    async def test_async_generator_streams(self):
+        response = await self.async_client.get(reverse("nitro:todo-async_stream"), headers=DS)
+        chunks = [chunk async for chunk in response.streaming_content]  # type: ignore[attr-defined]
+        assert chunks == [
+            f'event: datastar-patch-signals\ndata: signals {{"tick":{n}}}\n\n'.encode()
+            for n in range(2)
+        ]
+
+
+class AsyncTransactionTests(TestCase):
+    def test_async_action_persists(self):
+        todo = Todo.create(title="old")
+        response = self.client.post(
+            reverse("nitro:todo-async_rename", kwargs={"id": todo.id}), {"title": "new"}
+        )
+        assert (response.status_code, Todo.get(todo.id).title) == (200, "new")  # type: ignore[union-attr]
+
+    def test_async_action_failure_rolls_back(self):
+        todo = Todo.create(title="old")
+        response = self.client.post(
+            reverse("nitro:todo-async_fail", kwargs={"id": todo.id}), headers=DS
+        )
+        assert (response.status_code, Todo.get(todo.id).title) == (200, "old")  # type: ignore[union-attr]
+
+
+async def _slow_numbers() -> AsyncIterator[dict[str, int]]:
+    import asyncio
+
+    await asyncio.sleep(0.05)
+    yield {"n": 1}
+
+
+class AsyncHeartbeatTests(TestCase):
+    async def test_heartbeat_while_the_async_generator_waits(self):
+        events = [event async for event in _async_events(_slow_numbers(), heartbeat=0.01)]
+        assert (events[0], events[-1]) == (
+            ": ping\n\n",
+            'event: datastar-patch-signals\ndata: signals {"n":1}\n\n',
+        )
+
+
+@override_settings(NITRO_DISPATCH={"HEARTBEAT": 0.5})
+class HeartbeatSettingTests(TestCase):
+    def test_heartbeat_comes_from_the_setting(self):
+        with mock.patch("nitro_dispatch.responses._sync_events", wraps=_sync_events) as events:
+            response = self.client.get(reverse("nitro:todo-stream"), headers=DS)
+            list(response.streaming_content)  # type: ignore[attr-defined]
+        assert events.call_args.args[1] == 0.5

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from nitro_dispatch import DjangoDispatcher
+
+urlpatterns = [
+    path("", include("tests.testapp.urls")),
+    path("", include("tests.todos.urls")),
+    path("api/", include(DjangoDispatcher().urls)),
+]
