@@ -8,7 +8,7 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, Warning
 
 from .dispatcher import DjangoDispatcher, discover_entities, dispatchers
-from .entity import Entity
+from .entity import Entity, entity_classes
 
 __all__ = ["check_entities"]
 
@@ -60,18 +60,13 @@ def _check_parameters(routed: list[DjangoDispatcher]) -> Iterator[CheckMessage]:
 
 def _check_tables() -> Iterator[CheckMessage]:
     tables = discover_entities()
-    pending: list[type[Entity]] = [Entity]
-    while pending:
-        for subclass in pending.pop(0).__subclasses__():
-            pending.append(subclass)
-            if subclass in tables:
-                continue
-            if not any(issubclass(table, subclass) for table in tables):
-                yield Warning(
-                    f"{subclass.__module__}.{subclass.__qualname__} is an Entity without "
-                    "table=True, and no table entity inherits from it: it has no table and "
-                    "its actions are not routed.",
-                    hint=f"Declare it as class {subclass.__name__}(Entity, table=True).",
-                    obj=subclass,
-                    id="nitro_dispatch.W001",
-                )
+    for klass in entity_classes():
+        if klass not in tables and not any(issubclass(table, klass) for table in tables):
+            yield Warning(
+                f"{klass.__module__}.{klass.__qualname__} is an Entity without table=True, and "
+                "no table entity inherits from it: it has no table and its actions are not "
+                "routed.",
+                hint=f"Declare it as class {klass.__name__}(Entity, table=True).",
+                obj=klass,
+                id="nitro_dispatch.W001",
+            )

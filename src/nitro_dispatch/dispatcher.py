@@ -33,7 +33,7 @@ from rustytags_backend.layout import csrf_header_name
 
 from .actions import ActionMetadata, get_action_metadata
 from .conf import get_settings
-from .entity import Entity
+from .entity import Entity, entity_classes
 from .params import BadRequest, Parameters, parameters_of
 from .responses import Redirect, Signals, current_request, is_datastar, to_response
 
@@ -54,15 +54,7 @@ _ERROR_SIGNAL: Final = "_nitroError"
 def discover_entities() -> list[type[Entity]]:
     """Every table entity class defined so far (apps' ``entities`` modules are imported at
     startup), in definition order."""
-    found: list[type[Entity]] = []
-    pending: list[type[Entity]] = [Entity]
-    while pending:
-        for subclass in pending.pop(0).__subclasses__():
-            if subclass not in found:
-                pending.append(subclass)
-                if subclass.model_config.get("table"):
-                    found.append(subclass)
-    return found
+    return [klass for klass in entity_classes() if klass.model_config.get("table")]
 
 
 @dataclass(frozen=True)
@@ -176,42 +168,33 @@ class DjangoDispatcher:
         return patterns, self.namespace
 
 
-def routed(
-    patterns: Iterable[Any] | None = None, prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, str, Route]]:
-    """(URL, URL name, route) for every action routed by the URLconf, in URLconf order."""
-    if patterns is None:
-        patterns = get_resolver().url_patterns
+def _walk(
+    patterns: Iterable[Any], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, URLPattern]]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = ":".join(filter(None, [namespace, pattern.namespace]))
-            yield from routed(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern):
-            dispatcher = getattr(pattern.callback, "nitro_dispatcher", None)
-            if dispatcher is None:
-                continue
-            for route in dispatcher.routes():
-                if route.name == pattern.name:
-                    name = f"{namespace}:{route.name}" if namespace else route.name
-                    yield "/" + prefix + str(pattern.pattern), name, route
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            yield "/" + prefix + str(pattern.pattern), namespace, pattern
+
+
+def routed() -> Iterator[tuple[str, str, Route]]:
+    """(URL, URL name, route) for every action the URLconf routes, in URLconf order."""
+    for url, namespace, pattern in _walk(get_resolver().url_patterns):
+        dispatcher = getattr(pattern.callback, "nitro_dispatcher", None)
+        for route in dispatcher.routes() if dispatcher else ():
+            if route.name == pattern.name:
+                yield url, f"{namespace}:{route.name}" if namespace else route.name, route
 
 
 def dispatchers() -> list[DjangoDispatcher]:
     """The dispatchers the URLconf routes to."""
-    found: dict[int, DjangoDispatcher] = {}
-    for pattern in _patterns(get_resolver().url_patterns):
-        dispatcher = getattr(pattern.callback, "nitro_dispatcher", None)
-        if dispatcher is not None:
-            found.setdefault(id(dispatcher), dispatcher)
-    return list(found.values())
-
-
-def _patterns(patterns: Iterable[Any]) -> Iterator[URLPattern]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _patterns(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern):
-            yield pattern
+    found = (
+        getattr(p.callback, "nitro_dispatcher", None)
+        for _, _, p in _walk(get_resolver().url_patterns)
+    )
+    return list(dict.fromkeys(dispatcher for dispatcher in found if dispatcher is not None))
 
 
 def _view(methods: dict[str, Route]) -> Callable[..., Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from sqlalchemy import delete, func
@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel, select
 
 from .db import session
 
-__all__ = ["Entity"]
+__all__ = ["Entity", "entity_classes"]
 
 # Entities keep their own metadata, apart from other SQLModel models in the process:
 # `migrate` creates exactly these tables.
@@ -134,7 +134,13 @@ class Entity(SQLModel, registry=_registry):
         """The entity's URL segment: ``__route_name__`` or the lower-cased class name."""
         return (cls.__route_name__ or cls.__name__).lower()
 
-    @classmethod
-    def tables(cls) -> Sequence[Any]:
-        """The tables of every entity class defined so far."""
-        return list(_registry.metadata.sorted_tables)
+
+def entity_classes() -> list[type[Entity]]:
+    """Every subclass of Entity defined so far, tables or not, each once, parents first."""
+
+    def walk(klass: type[Entity]) -> Iterator[type[Entity]]:
+        for subclass in klass.__subclasses__():
+            yield subclass
+            yield from walk(subclass)
+
+    return list(dict.fromkeys(walk(Entity)))

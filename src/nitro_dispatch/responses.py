@@ -12,6 +12,7 @@ come, with ``: ping`` heartbeats. Other clients get HTML for markup, JSON for da
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import json
 import queue
@@ -262,7 +263,10 @@ async def _async_events(result: AsyncIterator[Any], heartbeat: float) -> AsyncIt
             yield _events(value)
     finally:
         if pending is not None:
+            # The cancelled step must finish before the generator can be closed.
             pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await pending
         await result.aclose()  # type: ignore[attr-defined]
 
 

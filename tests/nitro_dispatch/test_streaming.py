@@ -131,3 +131,50 @@ class HeartbeatSettingTests(TestCase):
             response = self.client.get(reverse("nitro:todo-stream"), headers=DS)
             list(response.streaming_content)  # type: ignore[attr-defined]
         assert events.call_args.args[1] == 0.5
+
+
+class StreamEdgeTests(TestCase):
+    def test_iterator_without_close(self):
+        assert list(_sync_events(iter([{"a": 1}]), heartbeat=1)) == [
+            'event: datastar-patch-signals\ndata: signals {"a":1}\n\n'
+        ]
+
+    def test_slow_reader_gets_every_item(self):
+        import time
+
+        events = _sync_events(({"n": n} for n in range(3)), heartbeat=5)
+        first = next(events)
+        time.sleep(0.3)  # the producer waits on the full queue meanwhile
+        assert [first, *events] == [
+            f'event: datastar-patch-signals\ndata: signals {{"n":{n}}}\n\n' for n in range(3)
+        ]
+
+    async def test_closing_an_async_stream_cancels_the_pending_item(self):
+        events = _async_events(_slow_numbers(), heartbeat=0.01)
+        assert await anext(events) == ": ping\n\n"
+        await events.aclose()  # type: ignore[attr-defined]
+
+
+class PlainPassThroughTests(TestCase):
+    def test_http_response_from_an_action_is_returned_as_is(self):
+        response = self.client.get(reverse("nitro:todo-django_redirect"))
+        assert (response.status_code, response["Location"]) == (302, "/elsewhere/")
+
+
+@override_settings(
+    MIDDLEWARE=[
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+    ]
+)
+class NoAuthMiddlewareTests(TestCase):
+    def test_login_required_without_auth_middleware_says_what_to_add(self):
+        from django.core.exceptions import ImproperlyConfigured
+
+        todo = Todo.create(title="t")
+        with pytest.raises(ImproperlyConfigured) as excinfo:
+            self.client.post(reverse("nitro:todo-private", kwargs={"id": todo.id}))
+        assert str(excinfo.value) == (
+            "tests.todos.entities.Todo.private uses login_required or permission, which need "
+            "django.contrib.auth.middleware.AuthenticationMiddleware in MIDDLEWARE."
+        )

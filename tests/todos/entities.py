@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
 from asgiref.sync import sync_to_async
@@ -163,6 +164,18 @@ class Todo(Entity, table=True):
     @action(method="GET")
     def text(cls) -> str:
         return "plain text is not markup"
+
+
+class Timestamped(Entity):
+    """A base with shared fields: no table of its own."""
+
+    created: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+
+class Event(Timestamped, table=True):
+    name: str
+    day: date | None = None
+    at: time | None = None
 
 
 class Counter(Entity, table=True):
