@@ -9,9 +9,9 @@ test database. The engine never commits, rolls back or closes that connection; D
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any, Final
 
 from django.core.exceptions import ImproperlyConfigured
@@ -30,8 +30,6 @@ _DIALECTS: Final = {
     ("postgresql", "psycopg"): "postgresql+psycopg://",
     ("postgresql", "psycopg2"): "postgresql+psycopg2://",
 }
-_ENGINES: dict[str, Engine] = {}
-_LOCK = threading.Lock()
 
 
 class DjangoConnectionPool(Pool):
@@ -81,8 +79,6 @@ class _PassThrough:
 
     def result_processor(self, dialect: Any, coltype: Any) -> Any:
         process = super().result_processor(dialect, coltype)  # type: ignore[misc]
-        if process is None:
-            return None
 
         def passthrough(value: Any) -> Any:
             return process(value) if isinstance(value, str) else value
@@ -133,13 +129,11 @@ def _build_engine(alias: str) -> Engine:
 
 def get_engine(alias: str = DEFAULT_DB_ALIAS) -> Engine:
     """Return the SQLAlchemy engine running on Django's connection *alias*."""
-    try:
-        return _ENGINES[alias]
-    except KeyError:
-        with _LOCK:
-            if alias not in _ENGINES:
-                _ENGINES[alias] = _build_engine(alias)
-        return _ENGINES[alias]
+    return _engine(alias)
+
+
+# Two threads racing here may each build one; both work, as engines hold no connections.
+_engine = cache(_build_engine)
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from nitro_dispatch import DjangoDispatcher, Entity
 from nitro_dispatch.actions import ActionMetadata
 from nitro_dispatch.checks import _check_conflicts, _check_parameters, _check_tables, check_entities
 from nitro_dispatch.dispatcher import Route
+from nitro_dispatch.entity import entity_classes
 from tests.todos.entities import Todo
 
 
@@ -60,10 +61,16 @@ class CheckHelperTests(SimpleTestCase):
             return Loose
 
         loose = make()
-        messages = [message.obj for message in _check_tables()]
-        del loose
-        gc.collect()
-        assert [klass.__name__ for klass in messages] == ["Loose"]
+        try:
+            names = [message.obj.__name__ for message in _check_tables()]
+        finally:
+            # Entity classes are process-wide: let this one go before other tests look.
+            del loose
+            gc.collect()
+        assert (names, [klass.__name__ for klass in entity_classes()]) == (
+            ["Loose"],
+            ["Todo", "Timestamped", "Event", "Counter"],
+        )
 
     @override_settings(ROOT_URLCONF="tests.no_such_urlconf")
     def test_broken_urlconf_checks_every_entity(self):
