@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["html_page", "backend_render"]
+BENCHMARKS = ["html_page", "backend_render", "dispatch"]
 
 
 def main(names: list[str]) -> int:

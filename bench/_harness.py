@@ -20,19 +20,44 @@ SAMPLE_SECONDS = float(os.environ.get("BENCH_SAMPLE_SECONDS", "0.05"))
 
 
 def setup_django() -> None:
-    """Configure Django with both template engines, unless a settings module is set."""
-    if not settings.configured and "DJANGO_SETTINGS_MODULE" not in os.environ:
-        settings.configure(
-            INSTALLED_APPS=["rustytags_backend"],
-            TEMPLATES=[
-                {
-                    "BACKEND": "rustytags_backend.RustyTags",
-                    "DIRS": [Path(__file__).resolve().parent / "components"],
-                },
-                {"BACKEND": "django.template.backends.django.DjangoTemplates"},
-            ],
-        )
-        django.setup()
+    """Configure Django once for every benchmark, unless a settings module is set."""
+    if settings.configured or "DJANGO_SETTINGS_MODULE" in os.environ:
+        return
+    settings.configure(
+        SECRET_KEY="bench",
+        ALLOWED_HOSTS=["testserver"],
+        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+        INSTALLED_APPS=[
+            "django.contrib.contenttypes",
+            "django.contrib.auth",
+            "django.contrib.messages",
+            "rustytags_backend",
+            "nitro_dispatch",
+        ],
+        MIDDLEWARE=[
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+        ],
+        SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
+        ROOT_URLCONF="bench.dispatch_urls",
+        TEMPLATES=[
+            {
+                "BACKEND": "rustytags_backend.RustyTags",
+                "DIRS": [Path(__file__).resolve().parent / "components"],
+            },
+            {"BACKEND": "django.template.backends.django.DjangoTemplates"},
+        ],
+        USE_TZ=True,
+    )
+    django.setup()
+    from django.core.management import call_command
+
+    import bench.entities  # noqa: F401 - before migrate, so its table is created
+
+    call_command("migrate", verbosity=0)
 
 
 def time_variants(cases: Mapping[str, Callable[[], object]]) -> dict[str, list[float]]:

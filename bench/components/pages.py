@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bench.entities import BenchTodo
 from bench.html_page import page_with
 from rustytags_backend import component, html
-from rustytags_backend.html import Td, Tr
+from rustytags_backend.html import Li, Td, Tr
 
 
 @component
@@ -16,3 +17,8 @@ def orders(rows: list[dict[str, str]]) -> str:
 @component
 def row(row: dict[str, str]) -> str:
     return Tr(Td(row["number"]), Td(row["name"]), Td(row["note"]), id=row["id"])
+
+
+@component
+def todo(todo: BenchTodo) -> str:
+    return Li(todo.title, id=f"todo-{todo.id}", cls="done" if todo.completed else None)

@@ -46,6 +46,8 @@ class Parameters:
 
     def bind(self, request: HttpRequest) -> dict[str, Any]:
         """Return the keyword arguments for the action; raise BadRequest if invalid."""
+        if not self.model.model_fields:  # nothing to read: leave the body alone
+            return {"request": request} if self.wants_request else {}
         data: dict[str, Any] = {}
         data.update(self._form(request.GET, skip="datastar"))
         content_type = request.content_type or ""

@@ -84,6 +84,16 @@ class BodyTests(TestCase):
         ]
 
 
+class NoParameterTests(TestCase):
+    def test_action_without_parameters_leaves_the_body_alone(self):
+        from tests.todos.entities import Todo
+
+        todo = Todo.create(title="t")
+        url = reverse("nitro:todo-toggle", kwargs={"id": todo.id})
+        response = self.client.post(url, "{not json", content_type="application/json")
+        assert response.status_code == 200
+
+
 class DatastarSignalsTests(TestCase):
     def test_get_reads_the_datastar_parameter(self):
         signals = json.dumps({"q": "from signals", "limit": 2, "unrelated": {"a": 1}})
