@@ -34,7 +34,7 @@ from rustytags_backend.layout import csrf_header_name
 from .actions import ActionMetadata, get_action_metadata
 from .conf import get_settings
 from .entity import Entity, entity_classes
-from .params import BadRequest, Parameters, parameters_of
+from .params import BadRequest, Parameters, field_errors, parameters_of
 from .responses import Redirect, Signals, current_request, is_datastar, to_response
 
 __all__ = [
@@ -296,11 +296,7 @@ def _handle(request: HttpRequest, route: Route, id: Any) -> HttpResponseBase:
         return _error(request, exc.status, "bad_request" if exc.status == 400
                       else "validation_error", exc.message, exc.details)  # fmt: skip
     except ValidationError as exc:  # invalid data given to an entity inside the action
-        details = [
-            {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
-            for error in exc.errors(include_url=False)
-        ]
-        return _error(request, 422, "validation_error", "Invalid data.", details)
+        return _error(request, 422, "validation_error", "Invalid data.", field_errors(exc))
     except Http404 as exc:
         return _error(request, 404, "not_found", str(exc))
     except PermissionDenied as exc:

@@ -21,7 +21,7 @@ from typing import Any
 from django.http import HttpRequest, QueryDict
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-__all__ = ["BadRequest", "Parameters", "parameters_of"]
+__all__ = ["BadRequest", "Parameters", "field_errors", "parameters_of"]
 
 _SEQUENCES = (list, tuple, set, frozenset)
 
@@ -61,11 +61,7 @@ class Parameters:
         try:
             validated = self.model.model_validate(data)
         except ValidationError as exc:
-            details = [
-                {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
-                for error in exc.errors(include_url=False)
-            ]
-            raise BadRequest(422, "Invalid parameters.", details) from exc
+            raise BadRequest(422, "Invalid parameters.", field_errors(exc)) from exc
         arguments = {name: getattr(validated, name) for name in type(validated).model_fields}
         if self.wants_request:
             arguments["request"] = request
@@ -77,6 +73,14 @@ class Parameters:
             for key in values
             if key != skip and key in self.model.model_fields
         }
+
+
+def field_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    """pydantic's errors as JSON: ``[{"loc": [...], "msg": ..., "type": ...}, ...]``."""
+    return [
+        {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
+        for error in exc.errors(include_url=False)
+    ]
 
 
 def _json_object(raw: str | bytes, where: str) -> dict[str, Any]:

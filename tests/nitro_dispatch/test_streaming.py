@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Iterator
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
@@ -178,3 +179,13 @@ class NoAuthMiddlewareTests(TestCase):
             "tests.todos.entities.Todo.private uses login_required or permission, which need "
             "django.contrib.auth.middleware.AuthenticationMiddleware in MIDDLEWARE."
         )
+
+
+@override_settings(MIDDLEWARE=["django.middleware.gzip.GZipMiddleware", *settings.MIDDLEWARE])
+class GzipTests(TestCase):
+    def test_gzip_middleware_leaves_streams_alone(self):
+        response = self.client.get(
+            reverse("nitro:todo-stream"), headers={**DS, "Accept-Encoding": "gzip"}
+        )
+        chunks = [chunk.decode() for chunk in response.streaming_content]  # type: ignore[attr-defined]
+        assert (response["Content-Encoding"], len(chunks)) == ("identity", 3)
