@@ -77,6 +77,13 @@ class BodyTests(TestCase):
         )
         assert response.json()["method"] == "POST"
 
+    def test_body_of_another_type_is_not_read(self):
+        response = self.client.post(TAGGED, '{"tag": {"name": "x"}}', content_type="text/plain")
+        assert (response.status_code, response.json()["error"]["details"]) == (
+            422,
+            [{"loc": ["tag"], "msg": "Field required", "type": "missing"}],
+        )
+
     def test_nested_model_errors_name_the_field(self):
         response = self.client.post(TAGGED, {"tag": {"weight": 1}}, content_type="application/json")
         assert response.json()["error"]["details"] == [
