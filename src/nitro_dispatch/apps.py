@@ -24,12 +24,25 @@ class NitroDispatchConfig(AppConfig):
         checks.register(check_entities)
 
 
-def create_tables(using: str, verbosity: int = 1, **kwargs: Any) -> None:
-    """Create the tables of every entity missing from the entity database (idempotent)."""
+def create_tables(using: str, plan: Any = None, **kwargs: Any) -> None:
+    """After ``migrate``: create missing entity tables. After ``flush``: empty them.
+
+    ``flush`` (and so ``TransactionTestCase``) truncates the tables of Django's managed models
+    only, then sends post_migrate without a migration plan, which ``migrate`` always gives.
+    """
+    from django.apps import apps
+
     from .conf import get_settings
     from .db import get_engine
-    from .entity import Entity
+    from .entity import Entity, entity_tables, reference_django_tables
 
     if using != get_settings().DATABASE:
         return
-    Entity.metadata.create_all(get_engine(using))
+    reference_django_tables(apps.get_models())
+    engine = get_engine(using)
+    if plan is None:
+        with engine.begin() as connection:
+            for table in reversed(entity_tables()):
+                connection.execute(table.delete())
+    else:
+        Entity.metadata.create_all(engine, tables=entity_tables())

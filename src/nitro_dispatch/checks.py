@@ -23,6 +23,7 @@ def check_entities(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         *_check_conflicts(routed),
         *_check_parameters(routed),
         *_check_tables(),
+        *_check_admin_columns(),
     ]
 
 
@@ -70,3 +71,17 @@ def _check_tables() -> Iterator[CheckMessage]:
                 obj=klass,
                 id="nitro_dispatch.W001",
             )
+
+
+def _check_admin_columns() -> Iterator[CheckMessage]:
+    from .mirrors import skipped
+
+    for left_out in skipped():
+        entity = left_out.entity
+        yield Warning(
+            f"{entity.__module__}.{entity.__qualname__}.{left_out.column} is not in the admin: "
+            f"{left_out.reason}.",
+            hint="Change the field's type, or give the entity its own admin (admin = ...).",
+            obj=entity,
+            id="nitro_dispatch.W002",
+        )

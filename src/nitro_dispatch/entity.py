@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from sqlalchemy import delete, func
+from django.db import models
+from sqlalchemy import BigInteger, Column, Integer, SmallInteger, String, Table, Uuid, delete, func
 from sqlalchemy.orm import registry
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel, select
 
 from .db import session
 
-__all__ = ["Entity", "entity_classes"]
+__all__ = ["Entity", "entity_classes", "entity_tables", "reference_django_tables"]
 
 # Entities keep their own metadata, apart from other SQLModel models in the process:
 # `migrate` creates exactly these tables.
@@ -33,6 +35,9 @@ class Entity(SQLModel, registry=_registry):
     """
 
     __route_name__: ClassVar[str | None] = None
+    # The Django admin: True (derived options), False (not in the admin), a dict of ModelAdmin
+    # options, or a ModelAdmin subclass.
+    admin: ClassVar[Any] = True
 
     if TYPE_CHECKING:
         # For type checkers the key is open, so an entity may declare an integer one.
@@ -144,3 +149,52 @@ def entity_classes() -> list[type[Entity]]:
             yield from walk(subclass)
 
     return list(dict.fromkeys(walk(Entity)))
+
+
+_SQL_TYPES: dict[str, type[TypeEngine[Any]]] = {
+    "AutoField": Integer,
+    "IntegerField": Integer,
+    "BigAutoField": BigInteger,
+    "BigIntegerField": BigInteger,
+    "SmallAutoField": SmallInteger,
+    "SmallIntegerField": SmallInteger,
+    "UUIDField": Uuid,
+    "CharField": String,
+}
+
+
+def reference_django_tables(django_models: Iterable[type[models.Model]]) -> None:
+    """Stand in, in the entity metadata, for the Django tables entity foreign keys point at.
+
+    SQLAlchemy needs a referenced table to order and create the entity tables; these stand-ins
+    (``info={"django": True}``) say which table and key column, and are never created.
+    """
+    by_table = {model._meta.db_table: model for model in django_models}
+    metadata = Entity.metadata
+    for table in list(metadata.tables.values()):
+        for foreign_key in table.foreign_keys:
+            name, _, column = foreign_key.target_fullname.rpartition(".")
+            if name in metadata.tables and not metadata.tables[name].info.get("django"):
+                continue
+            # Not a database constraint: Django must stay able to flush its own tables (its
+            # TRUNCATE fails on PostgreSQL while another table references them).
+            foreign_key.constraint.ddl_if(callable_=_never)  # type: ignore[union-attr]
+            if name in metadata.tables:
+                continue
+            model = by_table.get(name)
+            fields = model._meta.concrete_fields if model is not None else ()
+            internal = next(
+                (field.get_internal_type() for field in fields if field.column == column),
+                "IntegerField",
+            )
+            key = Column(column, _SQL_TYPES.get(internal, String)(), primary_key=True)
+            Table(name, metadata, key, info={"django": True})
+
+
+def _never(*args: Any, **kwargs: Any) -> bool:
+    return False
+
+
+def entity_tables() -> list[Table]:
+    """The entity tables, in dependency order, without the Django stand-ins."""
+    return [table for table in Entity.metadata.sorted_tables if not table.info.get("django")]

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.core.checks import Warning
 from django.test import SimpleTestCase
 
 from nitro_dispatch.checks import check_entities
@@ -15,8 +16,18 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 class CheckTests(SimpleTestCase):
-    def test_project_without_problems(self):
-        assert check_entities() == []
+    def test_column_left_out_of_the_admin(self):
+        from tests.todos.entities import Typed
+
+        assert check_entities() == [
+            Warning(
+                "tests.todos.entities.Typed.loose is not in the admin: a Decimal needs "
+                "Field(max_digits=..., decimal_places=...).",
+                hint="Change the field's type, or give the entity its own admin (admin = ...).",
+                obj=Typed,
+                id="nitro_dispatch.W002",
+            )
+        ]
 
     def test_problems_are_reported_by_manage_py_check(self):
         # Entity classes are process-wide, so the faulty ones are defined in another process.
@@ -44,11 +55,15 @@ class CheckTests(SimpleTestCase):
                 "dataclasses; take the request as a parameter named 'request'.",
                 "",
                 "WARNINGS:",
+                "<class 'tests.todos.entities.Typed'>: (nitro_dispatch.W002) "
+                "tests.todos.entities.Typed.loose is not in the admin: a Decimal needs "
+                "Field(max_digits=..., decimal_places=...).",
+                "\tHINT: Change the field's type, or give the entity its own admin (admin = ...).",
                 "<class 'tests.todos.problems.Forgotten'>: (nitro_dispatch.W001) "
                 "tests.todos.problems.Forgotten is an Entity without table=True, and no table "
                 "entity inherits from it: it has no table and its actions are not routed.",
                 "\tHINT: Declare it as class Forgotten(Entity, table=True).",
                 "",
-                "System check identified 3 issues (0 silenced).",
+                "System check identified 4 issues (0 silenced).",
             ],
         )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import enum
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, time
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar
 
 from asgiref.sync import sync_to_async
 from django.contrib import messages
@@ -12,7 +15,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest, HttpResponseRedirect
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
-from sqlalchemy import update
+from sqlalchemy import JSON, Column, DateTime, update
 from sqlmodel import Field, col
 
 from nitro_dispatch import Entity, action, fragment, patch, redirect, remove, signals
@@ -193,3 +196,43 @@ class Counter(Entity, table=True):
             )
         counter = Counter.get(self.id)
         return {"value": counter.value if counter else 0}
+
+
+class Priority(enum.Enum):
+    LOW = "low"
+    HIGH = "high"
+
+
+class Typed(Entity, table=True):
+    """Every column type the admin maps."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    code: str = Field(default="", max_length=8)
+    quantity: int = 0
+    ratio: float = 0.0
+    active: bool = True
+    price: Decimal = Field(default=Decimal("0"), max_digits=8, decimal_places=2)
+    when: datetime | None = None
+    naive: datetime | None = Field(default=None, sa_type=DateTime)
+    day: date | None = None
+    at: time | None = None
+    token: uuid.UUID = Field(default_factory=uuid.uuid4)
+    priority: Priority = Priority.LOW
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    todo_id: str | None = Field(default=None, foreign_key="todo.id")
+    owner_id: int | None = Field(default=None, foreign_key="auth_user.id")
+    loose: Decimal | None = None
+
+    def __str__(self) -> str:
+        return f"Typed {self.name}"
+
+
+class Hidden(Entity, table=True):
+    admin = False
+    secret: str = ""
+
+
+class Customized(Entity, table=True):
+    admin: ClassVar[Any] = {"list_display": ["id", "label"], "search_fields": []}
+    label: str = ""
