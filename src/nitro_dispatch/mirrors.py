@@ -68,6 +68,15 @@ class OneLineTextField(models.TextField):  # type: ignore[type-arg]
         return super().formfield(**{"widget": forms.TextInput, **kwargs})
 
 
+class ParsedJSONField(models.JSONField):
+    """A JSON column as SQLAlchemy creates it: on PostgreSQL ``json``, which psycopg parses."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or isinstance(value, str):
+            return super().from_db_value(value, expression, connection)
+        return value
+
+
 def _implementation(column_type: types.TypeEngine[Any]) -> types.TypeEngine[Any]:
     return column_type.impl_instance if isinstance(column_type, TypeDecorator) else column_type
 
@@ -134,8 +143,11 @@ def _field(entity: type[Entity], column: Column[Any], by_table: dict[str, Any]) 
     if isinstance(column_type, types.Uuid):
         return models.UUIDField(default=_default(entity, column.name) or uuid.uuid4, **options)
     if isinstance(column_type, types.JSON):
-        return models.JSONField(**options)
+        return ParsedJSONField(**options)
     if isinstance(column_type, types.String):
+        # An empty string is a value: the form may leave it empty unless the entity requires it.
+        info = entity.model_fields.get(column.name)
+        options["blank"] = options.get("blank", False) or not (info and info.is_required())
         if column_type.length:
             return models.CharField(max_length=column_type.length, **options)
         return OneLineTextField(**options)

@@ -120,11 +120,6 @@ class SharedTransactionTests(TestCase):
 
 
 class ReconnectTests(TransactionTestCase):
-    def tearDown(self):
-        # flush empties Django's tables only (entity tables are SQLModel's).
-        for todo in Todo.all():
-            todo.delete()
-
     def test_reconnects_after_django_closes_its_connection(self):
         Todo.create(title="a")
         connection.close()

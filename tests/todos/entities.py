@@ -49,6 +49,12 @@ class Todo(Entity, table=True):
         messages.success(request, f"Added {title}")
         return fragment("todos/item.html", todo=todo)
 
+    @classmethod
+    @action(method="POST")
+    def with_group(cls, name: str) -> dict[str, str]:
+        Group.objects.create(name=name)
+        return {"id": cls.create(title=name).id}
+
     @action(method="DELETE")
     def discard(self) -> Any:
         self.delete()
