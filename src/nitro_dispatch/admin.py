@@ -57,8 +57,7 @@ def _register() -> None:
         )
     }
     for mirror in built:
-        if not admin.site.is_registered(mirror.model):
-            admin.site.register(mirror.model, admin_class(mirror, searchable))
+        admin.site.register(mirror.model, admin_class(mirror, searchable))
 
 
 _register()

@@ -78,7 +78,11 @@ class ParsedJSONField(models.JSONField):
 
 
 def _implementation(column_type: types.TypeEngine[Any]) -> types.TypeEngine[Any]:
-    return column_type.impl_instance if isinstance(column_type, TypeDecorator) else column_type
+    # Interval decorates DateTime but is no datetime: SQLite stores it as one past the epoch,
+    # where Django's DurationField stores microseconds. It stays unmapped.
+    if isinstance(column_type, TypeDecorator) and not isinstance(column_type, types.Interval):
+        return column_type.impl_instance
+    return column_type
 
 
 def _default(entity: type[Entity], name: str) -> Callable[[], Any] | None:
@@ -103,9 +107,8 @@ def _field(entity: type[Entity], column: Column[Any], by_table: dict[str, Any]) 
             target, on_delete=models.PROTECT, db_constraint=False, related_name="+", **options
         )
     column_type = _implementation(column.type)
-    python_type = _python_type(column_type)
     if column.primary_key:
-        if python_type is int:
+        if isinstance(column_type, types.Integer):
             return models.AutoField(primary_key=True, db_column=column.name)
         default = _default(entity, column.name)
         return models.CharField(
@@ -152,13 +155,6 @@ def _field(entity: type[Entity], column: Column[Any], by_table: dict[str, Any]) 
             return models.CharField(max_length=column_type.length, **options)
         return OneLineTextField(**options)
     return f"the admin has no field for its type {column.type!r}"
-
-
-def _python_type(column_type: types.TypeEngine[Any]) -> type | None:
-    try:
-        return column_type.python_type
-    except NotImplementedError:
-        return None
 
 
 def build() -> None:

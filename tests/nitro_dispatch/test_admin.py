@@ -44,6 +44,8 @@ class MirrorModelTests(TestCase):
             "data": "ParsedJSONField",
             "todo": "ForeignKey",
             "owner": "ForeignKey",
+            "mood": "CharField",
+            "big": "BigIntegerField",
         }
 
     def test_enum_choices_are_member_names(self):
@@ -88,12 +90,27 @@ class ModelAdminTests(TestCase):
             model_admin.list_display,
         ) == (
             ["name", "code"],
-            ["active", "when", "naive", "day", "priority"],
+            ["active", "when", "naive", "day", "priority", "mood"],
             ["id"],
             ["todo"],
             ["owner"],
             ["id", "name", "code", "quantity", "ratio", "active"],
         )
+
+    def test_model_admin_class_of_the_entity(self):
+        model_admin = admin.site._registry[apps.get_model("nitro_dispatch", "Note")]
+        assert (
+            type(model_admin).__mro__[1].__name__,
+            model_admin.list_display,
+            model_admin.search_fields,
+        ) == (
+            "NoteAdmin",
+            ("id", "text"),
+            ["text"],
+        )
+
+    def test_enum_without_a_python_enum(self):
+        assert TypedMirror._meta.get_field("mood").choices == [("ok", "ok"), ("meh", "meh")]
 
     def test_options_given_by_the_entity_win(self):
         model_admin = admin.site._registry[CustomizedMirror]
@@ -145,6 +162,8 @@ class SuperuserAdminTests(TestCase):
                 "data": '{"a": [1, 2]}',
                 "todo": todo.id,
                 "owner": str(self.user.pk),
+                "mood": "meh",
+                "big": str(2**40),
             },
         )
         assert response.status_code == 302, response.content.decode()[:2000]
@@ -164,6 +183,8 @@ class SuperuserAdminTests(TestCase):
             typed.data,
             typed.todo_id,
             typed.owner_id,
+            typed.mood,
+            typed.big,
         ) == (
             "AB",
             3,
@@ -179,6 +200,8 @@ class SuperuserAdminTests(TestCase):
             {"a": [1, 2]},
             todo.id,
             self.user.pk,
+            "meh",
+            2**40,
         )
 
     def test_add_gives_a_new_key(self):
@@ -202,6 +225,8 @@ class SuperuserAdminTests(TestCase):
             "token": str(typed.token),
             "priority": "LOW",
             "data": "{}",
+            "mood": "ok",
+            "big": "0",
         }
         response = self.client.post(f"/admin/nitro_dispatch/typed/{typed.id}/change/", data)
         reloaded = Typed.get(typed.id)

@@ -16,17 +16,26 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 class CheckTests(SimpleTestCase):
-    def test_column_left_out_of_the_admin(self):
+    def test_columns_left_out_of_the_admin(self):
         from tests.todos.entities import Typed
 
+        hint = "Change the field's type, or give the entity its own admin (admin = ...)."
         assert check_entities() == [
             Warning(
-                "tests.todos.entities.Typed.loose is not in the admin: a Decimal needs "
-                "Field(max_digits=..., decimal_places=...).",
-                hint="Change the field's type, or give the entity its own admin (admin = ...).",
+                f"tests.todos.entities.Typed.{column} is not in the admin: {reason}.",
+                hint=hint,
                 obj=Typed,
                 id="nitro_dispatch.W002",
             )
+            for column, reason in [
+                ("loose", "a Decimal needs Field(max_digits=..., decimal_places=...)"),
+                (
+                    "elsewhere",
+                    "its foreign key 'nowhere.id' names no entity, nor a Django model of an app "
+                    "listed before nitro_dispatch in INSTALLED_APPS",
+                ),
+                ("span", "the admin has no field for its type Interval()"),
+            ]
         ]
 
     def test_problems_are_reported_by_manage_py_check(self):
@@ -56,14 +65,23 @@ class CheckTests(SimpleTestCase):
                 "",
                 "WARNINGS:",
                 "<class 'tests.todos.entities.Typed'>: (nitro_dispatch.W002) "
+                "tests.todos.entities.Typed.elsewhere is not in the admin: its foreign key "
+                "'nowhere.id' names no entity, nor a Django model of an app listed before "
+                "nitro_dispatch in INSTALLED_APPS.",
+                "\tHINT: Change the field's type, or give the entity its own admin (admin = ...).",
+                "<class 'tests.todos.entities.Typed'>: (nitro_dispatch.W002) "
                 "tests.todos.entities.Typed.loose is not in the admin: a Decimal needs "
                 "Field(max_digits=..., decimal_places=...).",
+                "\tHINT: Change the field's type, or give the entity its own admin (admin = ...).",
+                "<class 'tests.todos.entities.Typed'>: (nitro_dispatch.W002) "
+                "tests.todos.entities.Typed.span is not in the admin: the admin has no field for "
+                "its type Interval().",
                 "\tHINT: Change the field's type, or give the entity its own admin (admin = ...).",
                 "<class 'tests.todos.problems.Forgotten'>: (nitro_dispatch.W001) "
                 "tests.todos.problems.Forgotten is an Entity without table=True, and no table "
                 "entity inherits from it: it has no table and its actions are not routed.",
                 "\tHINT: Declare it as class Forgotten(Entity, table=True).",
                 "",
-                "System check identified 4 issues (0 silenced).",
+                "System check identified 6 issues (0 silenced).",
             ],
         )

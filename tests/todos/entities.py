@@ -5,17 +5,19 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
 from asgiref.sync import sync_to_async
 from django.contrib import messages
+from django.contrib.admin import ModelAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest, HttpResponseRedirect
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
-from sqlalchemy import JSON, Column, DateTime, update
+from sqlalchemy import JSON, BigInteger, Column, DateTime, update
+from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, col
 
 from nitro_dispatch import Entity, action, fragment, patch, redirect, remove, signals
@@ -229,6 +231,10 @@ class Typed(Entity, table=True):
     todo_id: str | None = Field(default=None, foreign_key="todo.id")
     owner_id: int | None = Field(default=None, foreign_key="auth_user.id")
     loose: Decimal | None = None
+    elsewhere: int | None = Field(default=None, foreign_key="nowhere.id")
+    mood: str = Field(default="ok", sa_column=Column(SAEnum("ok", "meh", name="mood")))
+    big: int = Field(default=0, sa_type=BigInteger)
+    span: timedelta | None = None
 
     def __str__(self) -> str:
         return f"Typed {self.name}"
@@ -237,6 +243,15 @@ class Typed(Entity, table=True):
 class Hidden(Entity, table=True):
     admin = False
     secret: str = ""
+
+
+class NoteAdmin(ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("id", "text")
+
+
+class Note(Entity, table=True):
+    admin = NoteAdmin
+    text: str = ""
 
 
 class Customized(Entity, table=True):
