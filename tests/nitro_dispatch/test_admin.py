@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from io import StringIO
 from decimal import Decimal
 
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import Permission, User
+from django.core.management import call_command
 from django.test import TestCase
 
 from tests.todos.entities import Priority, Todo, Typed
@@ -60,6 +62,16 @@ class MirrorModelTests(TestCase):
     def test_string_key_is_not_editable_and_defaults_like_the_entity(self):
         key = TodoMirror._meta.pk
         assert (key.editable, len(key.get_default()), key.get_default()[14]) == (False, 36, "4")
+
+    def test_mirror_is_importable_from_the_models_module(self):
+        import nitro_dispatch.models
+
+        assert nitro_dispatch.models.Todo is TodoMirror  # type: ignore[attr-defined]
+
+    def test_makemigrations_stays_silent(self):
+        out = StringIO()
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+        assert out.getvalue() == "No changes detected\n"
 
     def test_opted_out_entity_has_no_mirror(self):
         import nitro_dispatch.models
