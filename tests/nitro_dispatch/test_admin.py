@@ -188,6 +188,7 @@ class SuperuserAdminTests(TestCase):
             typed.active,
             typed.price,
             typed.when,
+            typed.naive,
             typed.day,
             typed.at,
             typed.token,
@@ -205,6 +206,8 @@ class SuperuserAdminTests(TestCase):
             Decimal("3.50"),
             # Entered in the admin in TIME_ZONE (America/Chicago), stored in UTC.
             datetime.datetime(2026, 11, 24, 18, 30, tzinfo=datetime.UTC),
+            # A naive column holds UTC, as Django writes it with USE_TZ.
+            datetime.datetime(2026, 11, 24, 14, 0),
             datetime.date(2026, 12, 1),
             datetime.time(9, 15),
             uuid.UUID("12345678-1234-5678-1234-567812345678"),
