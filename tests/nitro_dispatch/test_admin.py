@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from io import StringIO
 from decimal import Decimal
+from io import StringIO
 
 from django.apps import apps
 from django.contrib import admin
