@@ -8,7 +8,7 @@ import nox
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_external_run = True
-nox.options.sessions = ["lint", "typecheck", "tests", "tests_postgres", "coverage"]
+nox.options.sessions = ["lint", "typecheck", "tests", "tests_postgres", "browser", "coverage"]
 
 DJANGO_VERSIONS = ["4.2", "5.2"]
 
@@ -56,6 +56,26 @@ def tests_postgres(session: nox.Session, django: str) -> None:
 
 
 @nox.session
+def browser(session: nox.Session) -> None:
+    """Try the example app in headless Chromium (skipped, saying why, without Chromium)."""
+    session.install("-e", ".[test,browser]")
+    session.chdir("examples/todo")
+    session.run(
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "DJANGO_SETTINGS_MODULE=todo_project.settings",
+        "-o",
+        "pythonpath=.",
+        "-o",
+        "testpaths=tests",
+        "-rs",
+        *session.posargs,
+    )
+
+
+@nox.session
 def coverage(session: nox.Session) -> None:
     """Combine the coverage of every Django version and require all of it."""
     session.install("coverage[toml]>=7.6")
@@ -68,8 +88,19 @@ def coverage(session: nox.Session) -> None:
 
 
 @nox.session
+def example(session: nox.Session) -> None:
+    """Run the example todo app on http://127.0.0.1:8000/ (SQLite; EXAMPLE_DATABASE=postgres)."""
+    session.install("-e", ".")
+    session.chdir("examples/todo")
+    session.run("python", "manage.py", "migrate", "--noinput", "--verbosity", "0")
+    session.run("python", "manage.py", "demo_user")
+    session.log("The todos: http://127.0.0.1:8000/   the admin: http://127.0.0.1:8000/admin/")
+    session.run("python", "manage.py", "runserver", *(session.posargs or ["127.0.0.1:8000"]))
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
-    """Render the sample page."""
+    """Print a sample page rendered by rustytags_backend.html."""
     session.install("-e", ".")
     session.run("python", "examples/sample_page.py", *session.posargs)
 

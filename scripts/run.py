@@ -10,4 +10,4 @@ import sys
 from _bootstrap import nox
 
 if __name__ == "__main__":
-    nox("--session", "demo", "--", *sys.argv[1:])
+    nox("--session", "example", "--", *sys.argv[1:])

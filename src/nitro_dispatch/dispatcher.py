@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 from urllib.parse import urlencode
@@ -316,12 +316,14 @@ def datastar_action(
     *,
     request: HttpRequest | None = None,
     namespace: str = "nitro",
+    options: Mapping[str, Any] | None = None,
     **params: Any,
 ) -> str:
     """The Datastar expression that calls an action: ``on_click=datastar_action(todo.toggle)``.
 
     Gives ``@post("/api/todo/<id>/toggle")`` with the URL from ``reverse()``, *params* in the
-    query string, and, given the *request* and an unsafe method, Django's CSRF header. The
+    query string, Datastar's *options* (``{"contentType": "form"}``), and, given the *request*
+    and an unsafe method, Django's CSRF header. The
     result is JavaScript: use it as an attribute value of a rustytags_backend.html tag, which
     escapes it for the attribute.
     """
@@ -337,8 +339,12 @@ def datastar_action(
     url = reverse(f"{namespace}:{entity.route_name()}-{metadata.function_name}", kwargs=kwargs)
     if params:
         url += "?" + urlencode(params, doseq=True)
-    arguments: list[Any] = [url]
+    settings = dict(options or {})
     if request is not None and metadata.method != "GET":
-        arguments.append({"headers": {csrf_header_name(): get_token(request)}})
+        settings["headers"] = {
+            **settings.get("headers", {}),
+            csrf_header_name(): get_token(request),
+        }
+    arguments: list[Any] = [url, settings] if settings else [url]
     encoded = ", ".join(json.dumps(argument) for argument in arguments)
     return f"@{metadata.method.lower()}({encoded})"

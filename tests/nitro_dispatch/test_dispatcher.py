@@ -362,6 +362,12 @@ class DatastarActionTests(TestCase):
         )
         assert len(token) == 32
 
+    def test_options(self):
+        todo = Todo.create(title="t")
+        assert datastar_action(todo.toggle, options={"contentType": "form"}) == (
+            f'@post("/api/todo/{todo.id}/toggle", {{"contentType": "form"}})'
+        )
+
     def test_not_an_action(self):
         import pytest
 

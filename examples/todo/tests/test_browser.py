@@ -1,0 +1,183 @@
+"""The example, tried as a user would: headless Chromium against a live server.
+
+Needs Debian's Chromium (apt install chromium; or CHROMIUM=/path/to/chromium) and the
+Datastar 1.0.1 client, which is taken from the starhtml wheel on PyPI at test time (npm has no
+1.0 build, and no CDN is used). Without them the test is skipped with a message saying so.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.test import override_settings
+
+# Playwright's sync API runs an event loop in this thread; the test's own database checks
+# are plain synchronous calls between its steps.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(
+    os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parents[3] / "test-artifacts")
+)
+CACHE = Path(__file__).resolve().parents[3] / ".cache"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+HAS_PLAYWRIGHT = importlib.util.find_spec("playwright") is not None
+
+
+def datastar_client() -> bytes:
+    """The Datastar 1.0.1 build shipped in starhtml 0.7.0 (a wheel for Python 3.12+)."""
+    wheels = CACHE / "starhtml"
+    if not list(wheels.glob("starhtml-0.7.0-*.whl")):
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+             "--only-binary=:all:", "--python-version", "3.12", "--dest", str(wheels),
+             "starhtml==0.7.0"],
+            check=True, timeout=300,
+        )  # fmt: skip
+    [wheel] = wheels.glob("starhtml-0.7.0-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read("starhtml/static/js/datastar-core.js")
+
+
+def skip_reason() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return (
+            f"Chromium not found at {CHROMIUM}: apt install chromium (or set CHROMIUM) to run it."
+        )
+    if not HAS_PLAYWRIGHT:
+        return "Playwright is not installed: pip install playwright (the browser extra)."
+    return None
+
+
+@pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
+class TodoBrowserTests(StaticLiveServerTestCase):
+    static: ClassVar[tempfile.TemporaryDirectory[str]]
+    overrides: ClassVar[override_settings]
+    playwright: ClassVar[Any]
+    browser: ClassVar[Any]
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        try:
+            client = datastar_client()
+        except (subprocess.SubprocessError, OSError, KeyError) as exc:
+            raise pytest.skip.Exception(f"Could not get the Datastar 1.0.1 client: {exc}") from exc
+        cls.static = tempfile.TemporaryDirectory()
+        Path(cls.static.name, "datastar.js").write_bytes(client)
+        cls.overrides = override_settings(
+            STATICFILES_DIRS=[cls.static.name],
+            RUSTYTAGS={"DATASTAR_URL": "/static/datastar.js"},
+        )
+        cls.overrides.enable()
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+        cls.overrides.disable()
+        cls.static.cleanup()
+
+    def setUp(self) -> None:
+        self.page = self.browser.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", self.check_console)
+        self.page.on("pageerror", self.check_page_error)
+        self.page.on("response", self.check_response)
+
+    def check_console(self, message: Any) -> None:
+        if message.type == "error":
+            self.problems.append(f"console: {message.text}")
+
+    def check_page_error(self, error: Any) -> None:
+        self.problems.append(f"page error: {error}")
+
+    def check_response(self, response: Any) -> None:
+        if response.status >= 400:
+            self.problems.append(f"{response.status} {response.request.method} {response.url}")
+
+    def tearDown(self) -> None:
+        self.page.close()
+
+    def add(self, title: str) -> None:
+        self.page.fill("#new-todo", title)
+        self.page.press("#new-todo", "Enter")
+
+    def titles(self) -> Any:
+        from playwright.sync_api import expect
+
+        return expect(self.page.locator("#todo-list li .title"))
+
+    def test_a_user_manages_todos(self) -> None:
+        from playwright.sync_api import expect
+        from todos.entities import Todo
+
+        page = self.page
+        page.goto(self.live_server_url + "/")
+        for title in ("Buy milk", "Bake <bread>", "Call mum"):
+            self.add(title)
+            expect(page.locator("#messages")).to_contain_text(f"Added “{title}”.")
+        self.titles().to_have_text(["Buy milk", "Bake <bread>", "Call mum"])
+        expect(page.locator("#open")).to_have_text("3")
+        assert [todo.title for todo in Todo.where(order_by="created")] == [
+            "Buy milk", "Bake <bread>", "Call mum"
+        ]  # fmt: skip
+
+        page.get_by_label("Toggle Buy milk").check()
+        expect(page.locator("#todo-list li.completed .title")).to_have_text(["Buy milk"])
+        expect(page.locator("#open")).to_have_text("2")
+        assert Todo.first(title="Buy milk").completed is True  # type: ignore[union-attr]
+
+        edit = page.get_by_label("Rename Bake <bread>")
+        edit.fill("Bake rye bread")
+        edit.press("Enter")
+        self.titles().to_have_text(["Buy milk", "Bake rye bread", "Call mum"])
+        assert Todo.exists(Todo.first(title="Bake rye bread").id)  # type: ignore[union-attr]
+
+        page.click("#show-active")
+        self.titles().to_have_text(["Bake rye bread", "Call mum"])
+        page.click("#show-completed")
+        self.titles().to_have_text(["Buy milk"])
+        page.click("#show-all")
+        self.titles().to_have_text(["Buy milk", "Bake rye bread", "Call mum"])
+
+        page.get_by_label("Delete Call mum").click()
+        self.titles().to_have_text(["Buy milk", "Bake rye bread"])
+        assert Todo.count() == 2
+
+        page.click("#clear")
+        self.titles().to_have_text(["Bake rye bread"])
+        expect(page.locator("#open")).to_have_text("1")
+        assert [todo.title for todo in Todo.all()] == ["Bake rye bread"]
+
+        self.add("   ")
+        expect(page.locator("#error")).to_have_text("Invalid parameters.")
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "todo.png"), full_page=True)
+        assert self.problems == []

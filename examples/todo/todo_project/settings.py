@@ -1,0 +1,76 @@
+"""Settings of the example: SQLite by default, PostgreSQL with EXAMPLE_DATABASE=postgres."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SECRET_KEY = os.environ.get("EXAMPLE_SECRET_KEY", "example-only-not-secret")
+DEBUG = os.environ.get("EXAMPLE_DEBUG", "1") == "1"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rustytags_backend",
+    "nitro_dispatch",
+    "todos",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+ROOT_URLCONF = "todo_project.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "rustytags_backend.RustyTags",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": ["django.contrib.messages.context_processors.messages"],
+        },
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+if os.environ.get("EXAMPLE_DATABASE", "sqlite") == "postgres":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "HOST": os.environ.get("POSTGRES_HOST", "127.0.0.1"),
+            "PORT": os.environ.get("POSTGRES_PORT", "5432"),
+            "USER": os.environ.get("POSTGRES_USER", "postgres"),
+            "NAME": os.environ.get("POSTGRES_DB", "todo_example"),
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(BASE_DIR / "db.sqlite3"),
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+STATIC_URL = "/static/"
+USE_TZ = True
+LOGIN_URL = "/admin/login/"
+# The Datastar 1.0 client; self-host it in production (RUSTYTAGS["DATASTAR_URL"]).
+RUSTYTAGS: dict[str, object] = {}
