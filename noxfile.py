@@ -59,7 +59,6 @@ def tests_postgres(session: nox.Session, django: str) -> None:
 def browser(session: nox.Session) -> None:
     """Try the example app in headless Chromium (skipped, saying why, without Chromium)."""
     session.install("-e", ".[test,browser]")
-    session.chdir("examples/todo")
     session.run(
         "pytest",
         "-p",
@@ -67,11 +66,9 @@ def browser(session: nox.Session) -> None:
         "-o",
         "DJANGO_SETTINGS_MODULE=todo_project.settings",
         "-o",
-        "pythonpath=.",
-        "-o",
-        "testpaths=tests",
+        "pythonpath=examples/todo",
         "-rs",
-        *session.posargs,
+        *(session.posargs or ["examples/todo/tests"]),
     )
 
 
