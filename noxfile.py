@@ -91,8 +91,9 @@ def example(session: nox.Session) -> None:
     session.chdir("examples/todo")
     session.run("python", "manage.py", "migrate", "--noinput", "--verbosity", "0")
     session.run("python", "manage.py", "demo_user")
-    session.log("The todos: http://127.0.0.1:8000/   the admin: http://127.0.0.1:8000/admin/")
-    session.run("python", "manage.py", "runserver", *(session.posargs or ["127.0.0.1:8000"]))
+    address = session.posargs[0] if session.posargs else "127.0.0.1:8000"
+    session.log(f"The todos: http://{address}/   the admin: http://{address}/admin/")
+    session.run("python", "manage.py", "runserver", address, *session.posargs[1:])
 
 
 @nox.session
