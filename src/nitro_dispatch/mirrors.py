@@ -12,7 +12,7 @@ import enum
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from django import forms
 from django.apps import apps
@@ -77,6 +77,20 @@ class ParsedJSONField(models.JSONField):
         return value
 
 
+# Column types whose Django field needs nothing but the common options, in the order to test
+# them (Float is a Numeric, BigInteger an Integer).
+_PLAIN_FIELDS: Final[tuple[tuple[type[Any], type[models.Field[Any, Any]]], ...]] = (
+    (types.Boolean, models.BooleanField),
+    (types.BigInteger, models.BigIntegerField),
+    (types.Integer, models.IntegerField),
+    (types.Float, models.FloatField),
+    (types.DateTime, models.DateTimeField),
+    (types.Date, models.DateField),
+    (types.Time, models.TimeField),
+    (types.JSON, ParsedJSONField),
+)
+
+
 def _implementation(column_type: types.TypeEngine[Any]) -> types.TypeEngine[Any]:
     # Interval decorates DateTime but is no datetime: SQLite stores it as one past the epoch,
     # where Django's DurationField stores microseconds. It stays unmapped.
@@ -123,30 +137,17 @@ def _field(entity: type[Entity], column: Column[Any], by_table: dict[str, Any]) 
             choices = [(value, value) for value in column_type.enums]
         length = max((len(name) for name, _ in choices), default=1)
         return models.CharField(max_length=length, choices=choices, **options)
-    if isinstance(column_type, types.Boolean):
-        return models.BooleanField(**options)
-    if isinstance(column_type, types.BigInteger):
-        return models.BigIntegerField(**options)
-    if isinstance(column_type, types.Integer):
-        return models.IntegerField(**options)
-    if isinstance(column_type, types.Float):
-        return models.FloatField(**options)
+    for column_class, field_class in _PLAIN_FIELDS:
+        if isinstance(column_type, column_class):
+            return field_class(**options)
     if isinstance(column_type, types.Numeric):
         if column_type.precision is None or column_type.scale is None:
             return "a Decimal needs Field(max_digits=..., decimal_places=...)"
         return models.DecimalField(
             max_digits=column_type.precision, decimal_places=column_type.scale, **options
         )
-    if isinstance(column_type, types.DateTime):
-        return models.DateTimeField(**options)
-    if isinstance(column_type, types.Date):
-        return models.DateField(**options)
-    if isinstance(column_type, types.Time):
-        return models.TimeField(**options)
     if isinstance(column_type, types.Uuid):
         return models.UUIDField(default=_default(entity, column.name) or uuid.uuid4, **options)
-    if isinstance(column_type, types.JSON):
-        return ParsedJSONField(**options)
     if isinstance(column_type, types.String):
         # An empty string is a value: the form may leave it empty unless the entity requires it.
         info = entity.model_fields.get(column.name)
