@@ -56,7 +56,8 @@ def tests_postgres(session: nox.Session, django: str) -> None:
 
 
 @nox.session
-def browser(session: nox.Session) -> None:
+@nox.parametrize("database", ["sqlite", "postgres"])
+def browser(session: nox.Session, database: str) -> None:
     """Try the example app in headless Chromium (skipped, saying why, without Chromium)."""
     session.install("-e", ".[test,browser]")
     session.run(
@@ -69,6 +70,7 @@ def browser(session: nox.Session) -> None:
         "pythonpath=examples/todo",
         "-rs",
         *(session.posargs or ["examples/todo/tests"]),
+        env={"EXAMPLE_DATABASE": database},
     )
 
 

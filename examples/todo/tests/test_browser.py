@@ -59,11 +59,23 @@ def datastar_client() -> bytes:
         return archive.read("starhtml/static/js/datastar-core.js")
 
 
+def postgres_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=3).close()
+    except OSError:
+        return False
+    return True
+
+
 def skip_reason() -> str | None:
     if not Path(CHROMIUM).exists():
         return (
             f"Chromium not found at {CHROMIUM}: apt install chromium (or set CHROMIUM) to run it."
         )
+    if os.environ.get("EXAMPLE_DATABASE") == "postgres" and not postgres_reachable():
+        return "PostgreSQL is not reachable at 127.0.0.1:5432; start it (.ci/run does) to run it."
     if not HAS_PLAYWRIGHT:
         return "Playwright is not installed: pip install playwright (the browser extra)."
     return None
