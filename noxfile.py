@@ -59,7 +59,8 @@ def tests_postgres(session: nox.Session, django: str) -> None:
 @nox.parametrize("database", ["sqlite", "postgres"])
 def browser(session: nox.Session, database: str) -> None:
     """Try the example app in headless Chromium (skipped, saying why, without Chromium)."""
-    session.install("-e", ".[test,browser]")
+    # pip fetches the Datastar client's wheel at test time; uv's environments come without it.
+    session.install("-e", ".[test,browser]", "pip")
     session.run(
         "pytest",
         "-p",
