@@ -66,8 +66,11 @@ def _imports_rusty_tags(filename: str) -> bool:
 
 
 def _check_unescaped_imports(engine: RustyTags) -> Iterator[CheckMessage]:
+    # The discovery behind the names (cached on each root) already found every component module.
     filenames = {
-        found.filename for root in engine.loader.roots for _, found in engine.loader.claims(root)
+        found.filename
+        for root in engine.loader.roots
+        for found in engine.loader.names(root).values()
     }
     for filename in sorted(filenames):
         if _imports_rusty_tags(filename):
