@@ -10,7 +10,7 @@ nox.options.reuse_venv = "yes"
 nox.options.error_on_external_run = True
 nox.options.sessions = ["lint", "typecheck", "tests", "tests_postgres", "browser", "coverage"]
 
-DJANGO_VERSIONS = ["4.2", "5.2"]
+DJANGO_VERSIONS = ["5.2"]
 
 
 @nox.session

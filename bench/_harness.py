@@ -26,7 +26,13 @@ def setup_django() -> None:
     settings.configure(
         SECRET_KEY="bench",
         ALLOWED_HOSTS=["testserver"],
-        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
+        DATABASES={
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": ":memory:",
+                "OPTIONS": {"transaction_mode": "IMMEDIATE"},
+            }
+        },
         INSTALLED_APPS=[
             "django.contrib.contenttypes",
             "django.contrib.auth",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import django
-
 TESTS = Path(__file__).resolve().parent
 
 SECRET_KEY = "django-rustytags-tests"
@@ -17,6 +15,7 @@ DATABASES: dict[str, dict[str, object]] = {
         "NAME": ":memory:",
         # A file, so the live server's threads get connections of their own.
         "TEST": {"NAME": str(TESTS / ".test-db.sqlite3")},
+        "OPTIONS": {"transaction_mode": "IMMEDIATE"},
     }
 }
 INSTALLED_APPS = [
@@ -64,7 +63,3 @@ TEMPLATES = [
 ]
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
-
-if django.VERSION < (5, 0):
-    # Django 5's form rendering; on 4.2 the old default warns, and warnings are errors here.
-    FORM_RENDERER = "django.forms.renderers.DjangoDivFormRenderer"

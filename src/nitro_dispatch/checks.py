@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 
+from .conf import get_settings
 from .dispatcher import DjangoDispatcher, discover_entities, dispatchers
 from .entity import Entity, entity_classes
 
@@ -14,7 +16,8 @@ __all__ = ["check_entities"]
 
 
 def check_entities(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """Duplicate routes, unvalidatable parameters, entity classes without a table."""
+    """Duplicate routes, unvalidatable parameters, entity classes without a table, columns the
+    admin cannot show, and a SQLite database in deferred transaction mode."""
     try:
         routed = dispatchers() or [DjangoDispatcher()]
     except Exception:  # a broken URLconf: Django's own URL checks report it
@@ -24,6 +27,7 @@ def check_entities(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         *_check_parameters(routed),
         *_check_tables(),
         *_check_admin_columns(),
+        *_check_sqlite_transactions(),
     ]
 
 
@@ -84,4 +88,23 @@ def _check_admin_columns() -> Iterator[CheckMessage]:
             hint="Change the field's type, or give the entity its own admin (admin = ...).",
             obj=entity,
             id="nitro_dispatch.W002",
+        )
+
+
+def _check_sqlite_transactions() -> Iterator[CheckMessage]:
+    alias = get_settings().DATABASE
+    database: dict[str, Any] = settings.DATABASES.get(alias, {})
+    if not str(database.get("ENGINE", "")).endswith("sqlite3"):
+        return
+    options: dict[str, Any] = database.get("OPTIONS", {})
+    mode = str(options.get("transaction_mode") or "DEFERRED").upper()
+    if mode == "DEFERRED":
+        yield Warning(
+            f"DATABASES[{alias!r}] is SQLite with deferred transactions: one that reads, then "
+            "writes fails at once with 'database is locked' while another is writing. Entity "
+            "actions take the write lock first; the admin's saves and your own atomic() blocks "
+            "do not.",
+            hint=f'Set DATABASES[{alias!r}]["OPTIONS"]["transaction_mode"] = "IMMEDIATE": '
+            "writers then wait for each other (up to the timeout option, 5 seconds by default).",
+            id="nitro_dispatch.W003",
         )

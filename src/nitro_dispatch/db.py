@@ -10,12 +10,12 @@ test database. The engine never commits, rolls back or closes that connection; D
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import cache
 from typing import Any, Final
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.pool import ConnectionPoolEntry, Pool
@@ -23,7 +23,7 @@ from sqlalchemy.pool.base import _ConnectionRecord
 from sqlalchemy.sql import sqltypes
 from sqlmodel import Session
 
-__all__ = ["get_engine", "session"]
+__all__ = ["action_transaction", "get_engine", "session"]
 
 _DIALECTS: Final = {
     ("sqlite", "sqlite3"): "sqlite+pysqlite://",
@@ -146,3 +146,28 @@ def session(alias: str | None = None) -> Iterator[Session]:
 
     with Session(get_engine(alias or get_settings().DATABASE), expire_on_commit=False) as s:
         yield s
+
+
+@contextmanager
+def action_transaction(using: str, *, write: bool) -> Iterator[None]:
+    """``transaction.atomic(using)`` for an action; for a *write*, SQLite's lock comes first.
+
+    SQLite's default (deferred) transaction takes the write lock at its first write: two that
+    read first then both fail at once with "database is locked" instead of waiting. A writing
+    action's transaction begins IMMEDIATE, taking the lock up front, so writers wait their turn
+    (up to the ``timeout`` option, 5 seconds by default). Inside an enclosing transaction it is a
+    savepoint, whose locks are the enclosing transaction's.
+    """
+    connection = connections[using]
+    with ExitStack() as stack:
+        if write and connection.vendor == "sqlite" and not connection.in_atomic_block:
+            connection.ensure_connection()
+            mode = connection.transaction_mode  # type: ignore[attr-defined]
+            connection.transaction_mode = "IMMEDIATE"  # type: ignore[attr-defined]
+            try:
+                stack.enter_context(transaction.atomic(using=using))
+            finally:
+                connection.transaction_mode = mode  # type: ignore[attr-defined]
+        else:
+            stack.enter_context(transaction.atomic(using=using))
+        yield

@@ -1,41 +1,29 @@
 """DjangoDispatcher: entity actions as Django views and URL patterns.
 
-Every action is an ordinary Django view behind the whole middleware stack (sessions, auth,
-messages, CSRF for unsafe methods). Its body (with parameter validation and the rendering of
-what it returns) runs inside ``transaction.atomic()`` on the entity database, so an exception
-leaves nothing written, in SQLModel or the Django ORM.
-
-Errors for plain clients are HTTP statuses with a JSON body
-``{"error": {"type", "message", "status_code", "details"}}``. Datastar ignores the bodies of
-non-200 answers, so a Datastar request that fails gets ``200`` with a signals patch
-``{"_nitroError": {"type", "message", "status_code", "details"}}`` the page can show
-(``data-show="$_nitroError"``); a redirect (``login_required``) becomes a client-side redirect.
+Every action is an ordinary Django view (see views.py) behind the whole middleware stack
+(sessions, auth, messages, CSRF for unsafe methods), running in a transaction of its own on the
+entity database, so an exception leaves nothing written, in SQLModel or the Django ORM.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Literal
-from urllib.parse import urlencode
+from typing import Any, Literal
+from urllib.parse import quote, urlencode
 
-from asgiref.sync import async_to_sync, sync_to_async
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
-from pydantic import ValidationError
 
 from rustytags_backend.layout import csrf_header_name
 
 from .actions import ActionMetadata, get_action_metadata
 from .conf import get_settings
 from .entity import Entity, entity_classes
-from .params import BadRequest, Parameters, field_errors, parameters_of
-from .responses import Redirect, Signals, current_request, is_datastar, to_response
+from .params import Parameters, parameters_of
+from .views import action_view
 
 __all__ = [
     "DjangoDispatcher",
@@ -45,10 +33,6 @@ __all__ = [
     "dispatchers",
     "routed",
 ]
-
-logger = logging.getLogger("nitro_dispatch")
-
-_ERROR_SIGNAL: Final = "_nitroError"
 
 
 def discover_entities() -> list[type[Entity]]:
@@ -76,7 +60,8 @@ class Route:
         """The URL pattern, relative to the dispatcher's prefix."""
         segment = (self.metadata.path or self.metadata.function_name).strip("/")
         if self.kind == "instance":
-            converter = "int" if _integer_key(self.entity) else "str"
+            # A string key may hold any character, "/" included.
+            converter = "int" if _integer_key(self.entity) else "path"
             return f"{self.entity.route_name()}/<{converter}:id>/{segment}"
         return f"{self.entity.route_name()}/{segment}"
 
@@ -159,10 +144,14 @@ class DjangoDispatcher:
         for route in self.routes():
             by_url.setdefault(route.route, {}).setdefault(route.metadata.method, route)
         patterns = []
+        # Each action is a transaction of its own (see views.py), which ATOMIC_REQUESTS would
+        # only turn into a savepoint, and on SQLite keep from taking the write lock first.
+        non_atomic = {get_settings().DATABASE}
         for url, methods in by_url.items():
             prefix = f"{self.prefix}/" if self.prefix else ""
-            view = _view(methods)
+            view = action_view(methods)
             view.nitro_dispatcher = self  # type: ignore[attr-defined]  # found by routed()
+            view._non_atomic_requests = non_atomic  # type: ignore[attr-defined]
             for route in methods.values():
                 patterns.append(path(prefix + url, view, name=route.name))
         return patterns, self.namespace
@@ -197,119 +186,6 @@ def dispatchers() -> list[DjangoDispatcher]:
     return list(dict.fromkeys(dispatcher for dispatcher in found if dispatcher is not None))
 
 
-def _view(methods: dict[str, Route]) -> Callable[..., Any]:
-    allowed = sorted(methods)
-
-    def handle(request: HttpRequest, id: Any = None) -> HttpResponseBase:
-        route = methods.get(request.method or "")
-        if route is None:
-            return HttpResponseNotAllowed(allowed)
-        return _handle(request, route, id)
-
-    if not any(route.metadata.is_async for route in methods.values()):
-        return handle
-
-    # An async action runs inside atomic() too: its coroutine runs from this thread, so the
-    # entity calls it makes through sync_to_async (thread-sensitive) share the transaction.
-    async def async_handle(request: HttpRequest, id: Any = None) -> HttpResponseBase:
-        return await sync_to_async(handle)(request, id)
-
-    return async_handle
-
-
-class _Refused(Exception):
-    def __init__(self, response: HttpResponseBase) -> None:
-        self.response = response
-
-
-def _error(request: HttpRequest, status: int, kind: str, message: str,
-           details: list[Any] | None = None) -> HttpResponseBase:  # fmt: skip
-    error = {"type": kind, "message": message, "status_code": status, "details": details or []}
-    if is_datastar(request):
-        return to_response(request, Signals({_ERROR_SIGNAL: error}))
-    return JsonResponse({"error": error}, status=status)
-
-
-def _require_login(request: HttpRequest, route: Route) -> None:
-    if not (route.metadata.login_required or route.metadata.permission):
-        return
-    user = getattr(request, "user", None)
-    if user is None:
-        raise ImproperlyConfigured(
-            f"{route.path} uses login_required or permission, which need "
-            "django.contrib.auth.middleware.AuthenticationMiddleware in MIDDLEWARE."
-        )
-    if not user.is_authenticated:
-        # Imported here: django.contrib.auth.views defines models, and this package is
-        # imported while apps load.
-        from django.contrib.auth.views import redirect_to_login
-
-        login = redirect_to_login(request.get_full_path())
-        response = to_response(request, Redirect(login.url)) if is_datastar(request) else login
-        raise _Refused(response)
-
-
-def _check_permission(request: HttpRequest, route: Route, target: Any) -> None:
-    permission = route.metadata.permission
-    if permission is None:
-        return
-    if isinstance(permission, str):
-        allowed = request.user.has_perm(permission)
-    else:
-        allowed = bool(permission(request, target))
-    if not allowed:
-        raise PermissionDenied(f"You may not {route.metadata.function_name.replace('_', ' ')}.")
-
-
-def _target(route: Route, id: Any) -> Any:
-    if route.kind != "instance":
-        return route.entity
-    entity = route.entity.get(id)
-    if entity is None:
-        raise Http404(f"{route.entity.__name__} with id {id!r} not found.")
-    return entity
-
-
-def _call(route: Route, target: Any, arguments: dict[str, Any]) -> Any:
-    function = route.function
-    args = () if route.kind == "static" else (target,)
-    if route.metadata.is_async:
-        return async_to_sync(function)(*args, **arguments)
-    return function(*args, **arguments)
-
-
-def _handle(request: HttpRequest, route: Route, id: Any) -> HttpResponseBase:
-    token = current_request.set(request)
-    try:
-        _require_login(request, route)
-        # The entity is read before the transaction: on SQLite, transactions that read and then
-        # write fail each other at once ("database is locked"), while one whose first statement
-        # writes waits its turn. Read it again inside the action for a consistent read.
-        target = _target(route, id)
-        with transaction.atomic(using=get_settings().DATABASE):
-            _check_permission(request, route, target)
-            result = _call(route, target, route.parameters.bind(request))
-            return to_response(request, result, route.metadata.status_code)
-    except _Refused as refused:
-        return refused.response
-    except BadRequest as exc:
-        return _error(request, exc.status, "bad_request" if exc.status == 400
-                      else "validation_error", exc.message, exc.details)  # fmt: skip
-    except ValidationError as exc:  # invalid data given to an entity inside the action
-        return _error(request, 422, "validation_error", "Invalid data.", field_errors(exc))
-    except Http404 as exc:
-        return _error(request, 404, "not_found", str(exc))
-    except PermissionDenied as exc:
-        return _error(request, 403, "permission_denied", str(exc) or "Permission denied.")
-    except Exception:
-        if not is_datastar(request):
-            raise  # Django's 500 handling, with the debug page under DEBUG
-        logger.exception("Action %s failed", route.path, extra={"request": request})
-        return _error(request, 500, "server_error", "The action failed on the server.")
-    finally:
-        current_request.reset(token)
-
-
 def datastar_action(
     bound: Callable[..., Any],
     /,
@@ -323,9 +199,10 @@ def datastar_action(
 
     Gives ``@post("/api/todo/<id>/toggle")`` with the URL from ``reverse()``, *params* in the
     query string, Datastar's *options* (``{"contentType": "form"}``), and, given the *request*
-    and an unsafe method, Django's CSRF header. The
-    result is JavaScript: use it as an attribute value of a rustytags_backend.html tag, which
-    escapes it for the attribute.
+    and an unsafe method, Django's CSRF header. The id is percent-encoded, and no ``@`` is left
+    in the strings (Datastar would read ``@name(`` in one as an action). The result is
+    JavaScript: use it as an attribute value of a rustytags_backend.html tag, which escapes it
+    for the attribute.
     """
     metadata = get_action_metadata(bound)
     owner = getattr(bound, "__self__", None)
@@ -337,6 +214,8 @@ def datastar_action(
     entity: type[Entity] = owner if isinstance(owner, type) else type(owner)
     kwargs = {} if isinstance(owner, type) else {"id": owner.id}
     url = reverse(f"{namespace}:{entity.route_name()}-{metadata.function_name}", kwargs=kwargs)
+    # reverse() leaves RFC 3986's sub-delimiters, ":" and "@" as they are; encode all of them.
+    url = quote(url, safe="/%")
     if params:
         url += "?" + urlencode(params, doseq=True)
     settings = dict(options or {})
@@ -346,5 +225,6 @@ def datastar_action(
             csrf_header_name(): get_token(request),
         }
     arguments: list[Any] = [url, settings] if settings else [url]
-    encoded = ", ".join(json.dumps(argument) for argument in arguments)
+    # In JSON, "@" only occurs inside strings, where JavaScript reads \u0040 as the same "@".
+    encoded = ", ".join(json.dumps(argument) for argument in arguments).replace("@", "\\u0040")
     return f"@{metadata.method.lower()}({encoded})"

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Self
 
 from django.db import models
+from pydantic_core import InitErrorDetails
 from sqlalchemy import BigInteger, Column, Integer, SmallInteger, String, Table, Uuid, delete, func
-from sqlalchemy.orm import registry
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session, object_session, registry
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel, select
 
+from ._validation import (
+    column_errors,
+    entity_columns,
+    entity_vendor,
+    integer_bounds,
+    raise_errors,
+    text_error,
+    validate_field,
+    validate_values,
+)
 from .db import session
+from .exceptions import EntityGone
 
 __all__ = ["Entity", "entity_classes", "entity_tables", "reference_django_tables"]
 
@@ -24,6 +41,22 @@ _registry = registry()
 
 def _new_id() -> str:
     return str(uuid.uuid4())
+
+
+# Set while values that pydantic has already validated are assigned (model_validate, defaults).
+_validated: ContextVar[bool] = ContextVar("nitro_dispatch_validated", default=False)
+
+
+@contextmanager
+def _assigning_validated() -> Iterator[None]:
+    token = _validated.set(True)
+    try:
+        yield
+    finally:
+        _validated.reset(token)
+
+
+_INTEGER_LITERAL: Final = re.compile(r"-?[0-9]{1,20}")
 
 
 class Entity(SQLModel, registry=_registry):
@@ -41,7 +74,7 @@ class Entity(SQLModel, registry=_registry):
 
     if TYPE_CHECKING:
         # For type checkers the key is open, so an entity may declare an integer one.
-        id: Any
+        id: Any = None
     else:
         id: str = Field(default_factory=_new_id, primary_key=True)
 
@@ -55,16 +88,88 @@ class Entity(SQLModel, registry=_registry):
             clauses.append(getattr(cls, name) == value)
         return clauses
 
+    def __init__(__pydantic_self__, **data: Any) -> None:
+        self = __pydantic_self__
+        entity = type(self)
+        with _assigning_validated():
+            super().__init__()  # SQLAlchemy's state, and the defaults
+        given = {name: data[name] for name in entity.__pydantic_fields__ if name in data}
+        # Validated together, as model_validate() does (SQLModel ignores other names).
+        validated = validate_values(self, given) if given else {}
+        if validated is None:  # a required field is missing (save() says so): one by one
+            for name, value in given.items():
+                setattr(self, name, value)
+            validated = {}
+        with _assigning_validated():
+            for name, value in validated.items():
+                setattr(self, name, value)
+            for name in entity.__sqlmodel_relationships__:
+                if name in data:
+                    setattr(self, name, data[name])
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in type(self).__pydantic_fields__ and not _validated.get():
+            value = validate_field(self, name, value)
+        super().__setattr__(name, value)
+
     @classmethod
-    def get(cls, id: Any) -> Self | None:
-        """Return the entity with primary key *id*, or None."""
+    def model_validate(  # type: ignore[override]  # SQLModel's signature
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        from_attributes: bool | None = None,
+        context: dict[str, Any] | None = None,
+        update: dict[str, Any] | None = None,
+    ) -> Self:
+        """Validate *obj* (a dict, or an object with ``from_attributes``) into a new entity."""
+        with _assigning_validated():
+            entity = super().model_validate(
+                obj, strict=strict, from_attributes=from_attributes, context=context, update=update
+            )
+        raise_errors(cls, column_errors(cls, entity._values()))
+        return entity
+
+    def _values(self) -> dict[str, Any]:
+        # From __dict__: an expired attribute is not loaded (and not checked) here.
+        held = self.__dict__
+        return {name: held[name] for name in type(self).__pydantic_fields__ if name in held}
+
+    @classmethod
+    def _key(cls, id: Any) -> Any:
+        """*id* as the key column takes it, or None if no row can have it."""
+        column = entity_columns(cls)["id"]
+        if isinstance(column.type, Integer):
+            if isinstance(id, str) and _INTEGER_LITERAL.fullmatch(id):
+                id = int(id)
+            if isinstance(id, bool) or not isinstance(id, int):
+                return None
+            low, high = integer_bounds(column.type, entity_vendor())
+            return id if low <= id <= high else None
+        if isinstance(id, str) and text_error(id) is not None:
+            return None
+        return id
+
+    @classmethod
+    def get(cls, id: Any, *, for_update: bool = False) -> Self | None:
+        """Return the entity with primary key *id*, or None.
+
+        With *for_update*, the row is locked until the transaction ends (``SELECT … FOR
+        UPDATE`` on PostgreSQL; on SQLite a writing transaction already holds the database), so
+        a change made from what was read cannot overwrite another. Use it inside
+        ``transaction.atomic()``; an action's own entity is read this way for you.
+        """
+        key = cls._key(id)
+        if key is None:
+            return None
         with session() as s:
-            return s.get(cls, id)
+            return s.get(cls, key, with_for_update=True if for_update else None)
 
     @classmethod
     def exists(cls, id: Any) -> bool:
         """Whether an entity with primary key *id* exists."""
-        return cls.count(cls.id == id) > 0
+        key = cls._key(id)
+        return key is not None and cls.count(cls.id == key) > 0
 
     @classmethod
     def all(cls) -> list[Self]:
@@ -117,14 +222,53 @@ class Entity(SQLModel, registry=_registry):
         return entity
 
     def save(self) -> Self:
-        """Insert or update this entity; return it with the values the database holds."""
+        """Write this entity; return it with the values the database holds.
+
+        An entity that was read (or saved before) is updated by its key, changed fields only;
+        if its row was deleted meanwhile, EntityGone is raised and nothing is written. A new
+        entity is inserted. Every value is validated first (pydantic ValidationError).
+        """
+        entity = type(self)
+        state = sa_inspect(self)
+        missing: list[InitErrorDetails] = []
+        if state.key is None:
+            columns = entity_columns(entity)
+            missing = [
+                {"type": "missing", "loc": (name,), "input": self._values()}
+                for name, field in entity.__pydantic_fields__.items()
+                if field.is_required()
+                and name not in self.__dict__
+                and not (name in columns and columns[name].server_default is not None)
+            ]
+        raise_errors(entity, [*missing, *column_errors(entity, self._values())])
+        owner = object_session(self)
+        if owner is not None:  # read in a session that is still open: write through it
+            self._write(owner)
+            return self
         with session() as s:
-            merged = s.merge(self)
+            s.add(self)
+            self._write(s)
             s.commit()
-            s.refresh(merged)
-            for name in type(self).model_fields:
-                setattr(self, name, getattr(merged, name))
         return self
+
+    def _write(self, s: Session) -> None:
+        state = sa_inspect(self)
+        if state.key is not None and not s.is_modified(self):
+            entity = type(self)
+            # Nothing to update, but a save of a deleted row must still say so.
+            if s.execute(select(entity.id).where(entity.id == self.id)).first() is None:
+                raise EntityGone(entity, self.id)
+            return
+        held = dict(self.__dict__)
+        try:
+            s.flush()
+        except StaleDataError:  # the UPDATE matched no row
+            # The failed flush expired the entity; it keeps what it held, as it was not saved.
+            s.expunge(self)
+            self.__dict__.update(held)
+            raise EntityGone(type(self), held["id"]) from None
+        if state.expired_attributes:  # server-side defaults
+            s.refresh(self)
 
     def delete(self) -> bool:
         """Delete this entity's row; return whether there was one."""

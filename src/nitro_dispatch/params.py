@@ -5,25 +5,37 @@ multipart form), or the Datastar signals (the ``datastar`` query parameter for G
 the JSON body otherwise). Only the method's declared parameters are read; other keys (Datastar
 sends every signal of the page) are ignored. A parameter named ``request`` gets the HttpRequest
 and cannot be set by the client.
+
+What no database column could take is refused (422) wherever it appears in a parameter, as
+Django's form fields do: text with NUL characters or unpaired surrogates, integers beyond 64
+bits, and floats that are not finite. JSON that is not standard (``NaN``) or nested too deeply to
+read is a 400.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
+import math
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from django.http import HttpRequest, QueryDict
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic_core import InitErrorDetails
+
+from ._validation import integer_bounds, integer_error, text_error
 
 __all__ = ["BadRequest", "Parameters", "field_errors", "parameters_of"]
 
 _SEQUENCES = (list, tuple, set, frozenset)
+# The widest integer any column holds (BIGINT; SQLite's INTEGER).
+_INTEGERS: Final = integer_bounds(None, "sqlite")
 
 
 class BadRequest(Exception):
@@ -63,6 +75,10 @@ class Parameters:
         except ValidationError as exc:
             raise BadRequest(422, "Invalid parameters.", field_errors(exc)) from exc
         arguments = {name: getattr(validated, name) for name in type(validated).model_fields}
+        problems = _unstorable(arguments)
+        if problems:
+            error = ValidationError.from_exception_data(self.model.__name__, problems)
+            raise BadRequest(422, "Invalid parameters.", field_errors(error))
         if self.wants_request:
             arguments["request"] = request
         return arguments
@@ -83,11 +99,17 @@ def field_errors(exc: ValidationError) -> list[dict[str, Any]]:
     ]
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _json_object(raw: str | bytes, where: str) -> dict[str, Any]:
     try:
-        value = json.loads(raw or b"{}")
+        value = json.loads(raw or b"{}", parse_constant=_not_json)
     except ValueError as exc:
         raise BadRequest(400, f"Invalid JSON in {where}: {exc}.") from exc
+    except RecursionError as exc:
+        raise BadRequest(400, f"Invalid JSON in {where}: nested too deeply.") from exc
     if not isinstance(value, dict):
         raise BadRequest(400, f"Expected a JSON object in {where}, got {type(value).__name__}.")
     return value
@@ -117,7 +139,7 @@ def parameters_of(function: Callable[..., Any], skip_first: bool) -> Parameters:
             many.add(parameter.name)
     model = create_model(
         f"{function.__qualname__}.parameters",
-        __config__=ConfigDict(extra="ignore"),
+        __config__=ConfigDict(extra="ignore", allow_inf_nan=False),
         **fields,
     )
     return Parameters(model, wants_request, frozenset(many))
@@ -128,3 +150,40 @@ def _is_sequence(annotation: Any) -> bool:
     if origin in (typing.Union, types.UnionType):
         return any(_is_sequence(argument) for argument in typing.get_args(annotation))
     return origin in _SEQUENCES or annotation in _SEQUENCES
+
+
+def _unstorable(arguments: dict[str, Any]) -> list[InitErrorDetails]:
+    """Errors for what no column could store, anywhere inside the validated *arguments*."""
+    errors: list[InitErrorDetails] = []
+    # Iterative: a parameter typed Any may hold JSON nested hundreds deep.
+    pending: list[tuple[Any, tuple[str | int, ...]]] = [
+        (value, (name,)) for name, value in arguments.items()
+    ]
+    while pending:
+        value, loc = pending.pop()
+        error: InitErrorDetails | None = None
+        if isinstance(value, str):
+            error = text_error(value)
+        elif isinstance(value, bool):
+            pass
+        elif isinstance(value, int):
+            error = integer_error(value, _INTEGERS)
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                error = {"type": "finite_number", "loc": (), "input": value}
+        elif isinstance(value, BaseModel):
+            pending.extend((getattr(value, key), (*loc, key)) for key in type(value).model_fields)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            pending.extend(
+                (getattr(value, field.name), (*loc, field.name))
+                for field in dataclasses.fields(value)
+            )
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                pending.append((key, (*loc, str(key))))
+                pending.append((item, (*loc, str(key))))
+        elif isinstance(value, list | tuple | set | frozenset):
+            pending.extend((item, (*loc, index)) for index, item in enumerate(value))
+        if error is not None:
+            errors.append({**error, "loc": loc})
+    return sorted(errors, key=lambda error: [str(part) for part in error["loc"]])

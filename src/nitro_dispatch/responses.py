@@ -11,17 +11,12 @@ come, with ``: ping`` heartbeats. Other clients get HTML for markup, JSON for da
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import contextvars
 import json
-import queue
-import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from datastar_py import ServerSentEventGenerator as SSE
 from datastar_py.consts import ElementPatchMode
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import (
@@ -30,7 +25,6 @@ from django.http import (
     HttpResponseBase,
     HttpResponseRedirect,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -38,7 +32,8 @@ from pydantic import BaseModel
 
 from rustytags_backend.html import Script
 
-from .conf import get_settings
+from . import _sse
+from .streams import SSE_HEADERS, stream_response
 
 __all__ = [
     "Patch",
@@ -54,7 +49,6 @@ __all__ = [
     "to_response",
 ]
 
-SSE_HEADERS: Final = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 _JSON: Final = DjangoJSONEncoder(separators=(",", ":"), ensure_ascii=False)
 current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
     "nitro_dispatch_request", default=None
@@ -77,14 +71,18 @@ class Patch:
     namespace: str | None = None
 
     def event(self) -> str:
-        mode = ElementPatchMode(self.mode) if self.mode is not None else None
-        return SSE.patch_elements(
-            self.elements,
-            selector=self.selector,
-            mode=mode,
-            use_view_transition=self.use_view_transition,
-            namespace=self.namespace,  # type: ignore[arg-type]
-        )
+        data = []
+        if self.mode not in (None, "outer"):
+            data.append(("mode", str(self.mode)))
+        if self.selector:
+            data.append(("selector", self.selector))
+        if self.use_view_transition:
+            data.append(("useViewTransition", "true"))
+        if self.namespace not in (None, "html"):
+            data.append(("namespace", str(self.namespace)))
+        if self.elements:
+            data.append(("elements", self.elements))
+        return _sse.event(_sse.PATCH_ELEMENTS, data)
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,9 @@ class Signals:
     only_if_missing: bool | None = None
 
     def event(self) -> str:
-        return SSE.patch_signals(_JSON.encode(self.values), only_if_missing=self.only_if_missing)
+        data = [("onlyIfMissing", "true")] if self.only_if_missing else []
+        data.append(("signals", _JSON.encode(self.values)))
+        return _sse.event(_sse.PATCH_SIGNALS, data)
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class Remove:
     selector: str
 
     def event(self) -> str:
-        return SSE.remove_elements(self.selector)
+        return Patch("", self.selector, "remove").event()
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ class Redirect:
         # The URL is JSON-encoded, and Script() keeps it from ending the element.
         script = Script(f"setTimeout(() => window.location = {json.dumps(self.url)})",
                         data_effect="el.remove()")  # fmt: skip
-        return SSE.patch_elements(script, selector="body", mode=ElementPatchMode.APPEND)
+        return Patch(script, selector="body", mode="append").event()
 
 
 def fragment(template_name: str | list[str], /, **context: Any) -> SafeString:
@@ -185,6 +185,11 @@ def _item(value: Any) -> Patch | Signals | Remove | Redirect:
     )
 
 
+def events(result: Any) -> str:
+    """The SSE events for *result* (one returned value, or one item of a stream)."""
+    return "".join(item.event() for item in _items(result))
+
+
 def _items(result: Any) -> list[Patch | Signals | Remove | Redirect]:
     values = result if isinstance(result, list | tuple) else [result]
     return [_item(value) for value in values if value is not None]
@@ -198,7 +203,7 @@ def to_response(request: HttpRequest, result: Any, status: int = 200) -> HttpRes
         else:
             return result
     if isinstance(result, Iterator | AsyncIterator):
-        return _stream(result)
+        return stream_response(result, events)
     items = _items(result)
     if not items:
         return HttpResponse(status=204)
@@ -225,97 +230,3 @@ def _plain(items: list[Patch | Signals | Remove | Redirect], status: int) -> Htt
     if data:
         return JsonResponse(data, status=status, encoder=DjangoJSONEncoder)
     return HttpResponse(status=204)
-
-
-def _stream(result: Iterator[Any] | AsyncIterator[Any]) -> StreamingHttpResponse:
-    heartbeat = get_settings().HEARTBEAT
-    if isinstance(result, AsyncIterator):
-        content: Any = _async_events(result, heartbeat)
-    else:
-        content = _sync_events(result, heartbeat)
-    response = StreamingHttpResponse(content, content_type="text/event-stream", headers=SSE_HEADERS)
-    # GZipMiddleware buffers a stream until it ends; it leaves encoded responses alone.
-    response["Content-Encoding"] = "identity"
-    response["Vary"] = "Datastar-Request"
-    return response
-
-
-def _events(value: Any) -> str:
-    return "".join(item.event() for item in _items(value))
-
-
-async def _async_events(result: AsyncIterator[Any], heartbeat: float) -> AsyncIterator[str]:
-    pending: asyncio.Future[Any] | None = None
-    try:
-        while True:
-            if pending is None:
-                pending = asyncio.ensure_future(anext(result))
-            done, _ = await asyncio.wait({pending}, timeout=heartbeat)
-            if not done:
-                yield ": ping\n\n"
-                continue
-            try:
-                value = pending.result()
-            except StopAsyncIteration:
-                return
-            finally:
-                pending = None
-            yield _events(value)
-    finally:
-        if pending is not None:
-            # The cancelled step must finish before the generator can be closed.
-            pending.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await pending
-        await result.aclose()  # type: ignore[attr-defined]
-
-
-_END: Final = object()
-
-
-def _sync_events(result: Iterator[Any], heartbeat: float) -> Iterator[str]:
-    # A blocked generator cannot yield heartbeats itself, so it runs in a thread of its own and
-    # the response waits on a queue, pinging while nothing comes. The thread stops at the
-    # generator's next item after the client has gone.
-    items: queue.Queue[tuple[object, Any]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def offer(item: tuple[object, Any]) -> bool:
-        while not stop.is_set():
-            try:
-                items.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def pump() -> None:
-        try:
-            for value in result:
-                if not offer((None, value)):
-                    break
-            else:
-                offer((_END, None))
-        except BaseException as exc:  # handed to the response thread, which raises it
-            offer((_END, exc))
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-
-    thread = threading.Thread(target=contextvars.copy_context().run, args=(pump,), daemon=True)
-    thread.start()
-    try:
-        while True:
-            try:
-                marker, value = items.get(timeout=heartbeat)
-            except queue.Empty:
-                yield ": ping\n\n"
-                continue
-            if marker is _END:
-                if value is not None:
-                    raise value
-                return
-            yield _events(value)
-    finally:
-        stop.set()

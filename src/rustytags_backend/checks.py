@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.checks import CheckMessage, Error, Warning
 
@@ -14,25 +14,12 @@ from .loader import Found
 if TYPE_CHECKING:
     from .backend import RustyTags
 
-__all__ = ["check_engine", "check_engines"]
+__all__ = ["check_engine"]
 
 
 def check_engine(engine: RustyTags) -> list[CheckMessage]:
     """Check one engine: every components root is imported to see what it declares."""
     return [*_check_duplicate_names(engine), *_check_unescaped_imports(engine)]
-
-
-def check_engines(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """Check every RustyTags engine (Django 5.1+ calls engine.check() itself)."""
-    from django.template import engines
-
-    from .backend import RustyTags
-
-    messages: list[CheckMessage] = []
-    for engine in engines.all():
-        if isinstance(engine, RustyTags):
-            messages.extend(engine.check())
-    return messages
 
 
 def _check_duplicate_names(engine: RustyTags) -> Iterator[CheckMessage]:

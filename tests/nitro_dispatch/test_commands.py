@@ -16,7 +16,7 @@ class NitroRoutesTests(SimpleTestCase):
         lines = out.getvalue().splitlines()
         assert lines[0].split() == [
             "POST",
-            "/api/todo/<str:id>/toggle",
+            "/api/todo/<path:id>/toggle",
             "nitro:todo-toggle",
             "tests.todos.entities.Todo.toggle",
         ]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.test import TestCase, TransactionTestCase
 from pydantic import ValidationError
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from nitro_dispatch.db import get_engine, session
-from tests.todos.entities import Counter, Todo
+from nitro_dispatch.exceptions import EntityGone
+from tests.todos.entities import Counter, Stamped, Todo
 
 
 class EntityApiTests(TestCase):
@@ -124,3 +127,108 @@ class ReconnectTests(TransactionTestCase):
         Todo.create(title="a")
         connection.close()
         assert Todo.count() == 1
+
+
+class SaveTests(TestCase):
+    """save() updates the row an entity was read from, changed fields only, and never brings
+    a deleted row back; only a new entity is inserted."""
+
+    def test_changed_fields_only(self):
+        todo = Todo.create(title="a")
+        first, second = Todo.get(todo.id), Todo.get(todo.id)
+        first.title = "renamed"  # type: ignore[union-attr]
+        first.save()  # type: ignore[union-attr]
+        second.completed = True  # type: ignore[union-attr]
+        second.save()  # type: ignore[union-attr]
+        stored = Todo.get(todo.id)
+        assert (stored.title, stored.completed) == ("renamed", True)  # type: ignore[union-attr]
+
+    def test_deleted_row_is_not_brought_back(self):
+        todo = Todo.create(title="a")
+        Todo.get(todo.id).delete()  # type: ignore[union-attr]
+        todo.title = "b"
+        with pytest.raises(EntityGone) as excinfo:
+            todo.save()
+        assert (str(excinfo.value), Todo.count()) == (
+            f"Todo {todo.id!r} was deleted after it was read; it was not saved again. "
+            "Read it again (or create() a new one).",
+            0,
+        )
+
+    def test_unchanged_save_of_a_deleted_row_says_so(self):
+        todo = Todo.create(title="a")
+        todo.delete()
+        with pytest.raises(EntityGone):
+            todo.save()
+
+    def test_entity_keeps_its_values_when_its_row_is_gone(self):
+        todo = Todo.create(title="a")
+        todo.delete()
+        todo.title = "b"
+        with pytest.raises(EntityGone):
+            todo.save()
+        assert (todo.title, todo.completed) == ("b", False)
+
+    def test_gone_is_a_django_does_not_exist(self):
+        assert issubclass(EntityGone, ObjectDoesNotExist)
+
+    def test_new_entity_is_inserted_then_updated(self):
+        todo = Todo(title="new")
+        todo.save()
+        todo.title = "newer"
+        todo.save()
+        assert [t.title for t in Todo.all()] == ["newer"]
+
+    def test_save_returns_the_entity(self):
+        todo = Todo(title="a")
+        assert todo.save() is todo
+
+    def test_insert_of_an_existing_key_is_refused(self):
+        todo = Todo.create(title="a")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Todo(id=todo.id, title="b").save()
+        assert Todo.get(todo.id).title == "a"  # type: ignore[union-attr]
+
+    def test_integer_key_is_set_by_the_insert(self):
+        counter = Counter(value=1)
+        counter.save()
+        assert counter.id == Counter.first().id  # type: ignore[union-attr]
+
+    def test_entity_of_an_open_session_is_written_through_it(self):
+        todo = Todo.create(title="a")
+        with session() as s:
+            loaded = s.get(Todo, todo.id)
+            loaded.title = "b"  # type: ignore[union-attr]
+            loaded.save()  # type: ignore[union-attr]
+        assert Todo.get(todo.id).title == "b"  # type: ignore[union-attr]
+
+    def test_server_default_is_read_back(self):
+        stamped = Stamped(label="x")  # type: ignore[call-arg]
+        stamped.save()
+        assert stamped.serial == 7
+
+    def test_value_the_database_sets_on_update_is_read_back(self):
+        stamped = Stamped(label="x").save()  # type: ignore[call-arg]
+        stamped.label = "y"
+        stamped.save()
+        assert (stamped.label, stamped.touched) == ("y", 0)
+
+
+class LockTests(TestCase):
+    def test_get_for_update_locks_the_row_on_postgresql(self):
+        from sqlalchemy import event
+
+        todo = Todo.create(title="a")
+        statements: list[str] = []
+
+        def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+            statements.append(statement)
+
+        event.listen(get_engine(), "before_cursor_execute", record)
+        try:
+            Todo.get(todo.id, for_update=True)
+            Todo.get(todo.id)
+        finally:
+            event.remove(get_engine(), "before_cursor_execute", record)
+        locked = [statement.endswith("FOR UPDATE") for statement in statements]
+        assert locked == ([True, False] if connection.vendor == "postgresql" else [False, False])

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
+
+from tests.nitro_dispatch.test_dispatcher import error_event
 
 SEARCH = reverse("nitro:todo-search")
 TAGGED = reverse("nitro:todo-tagged")
@@ -122,3 +125,187 @@ class DatastarSignalsTests(TestCase):
             headers=DS,
         )
         assert b'"tag":{"name":"s","weight":1}' in response.content
+
+
+ECHO = reverse("nitro:todo-echo")
+
+
+def details(response: Any) -> list[dict[str, Any]]:
+    return response.json()["error"]["details"]  # type: ignore[no-any-return]
+
+
+class UnstorableInputTests(TestCase):
+    """What no column could store is a 422, wherever it is in a parameter."""
+
+    def test_null_character_in_a_string(self):
+        response = self.client.get(SEARCH, {"q": "a\x00b"})
+        assert (response.status_code, details(response)) == (
+            422,
+            [{"loc": ["q"], "msg": "Null characters are not allowed", "type": "null_character"}],
+        )
+
+    def test_null_character_in_a_list_item(self):
+        response = self.client.get(SEARCH + "?tags=ok&tags=%00")
+        assert details(response) == [
+            {"loc": ["tags", 1], "msg": "Null characters are not allowed", "type": "null_character"}
+        ]
+
+    def test_null_character_in_a_nested_model(self):
+        response = self.client.post(
+            TAGGED, {"tag": {"name": "\x00"}}, content_type="application/json"
+        )
+        assert details(response) == [
+            {
+                "loc": ["tag", "name"],
+                "msg": "Null characters are not allowed",
+                "type": "null_character",
+            }
+        ]
+
+    def test_null_character_in_a_key_of_free_json(self):
+        response = self.client.post(ECHO, {"data": {"k\x00": 1}}, content_type="application/json")
+        assert details(response) == [
+            {
+                "loc": ["data", "k\x00"],
+                "msg": "Null characters are not allowed",
+                "type": "null_character",
+            }
+        ]
+
+    def test_null_character_in_a_dataclass(self):
+        response = self.client.post(
+            reverse("nitro:todo-place"), {"spot": {"name": "\x00"}}, content_type="application/json"
+        )
+        assert details(response) == [
+            {
+                "loc": ["spot", "name"],
+                "msg": "Null characters are not allowed",
+                "type": "null_character",
+            }
+        ]
+
+    def test_unpaired_surrogate_from_json(self):
+        response = self.client.post(
+            ECHO, '{"data": {"a": "\\ud800"}}', content_type="application/json"
+        )
+        assert details(response) == [
+            {
+                "loc": ["data", "a"],
+                "msg": "Unpaired surrogates are not allowed",
+                "type": "surrogate_character",
+            }
+        ]
+
+    def test_integer_beyond_64_bits(self):
+        response = self.client.get(SEARCH, {"limit": str(2**63)})
+        assert details(response) == [
+            {
+                "loc": ["limit"],
+                "msg": "Input should be less than or equal to 9223372036854775807",
+                "type": "less_than_equal",
+            }
+        ]
+
+    def test_integer_below_64_bits(self):
+        response = self.client.post(
+            ECHO, {"data": {"n": -(2**63) - 1}}, content_type="application/json"
+        )
+        assert details(response) == [
+            {
+                "loc": ["data", "n"],
+                "msg": "Input should be greater than or equal to -9223372036854775808",
+                "type": "greater_than_equal",
+            }
+        ]
+
+    def test_largest_64_bit_integer_is_taken(self):
+        assert self.client.get(SEARCH, {"limit": str(2**63 - 1)}).json()["limit"] == 2**63 - 1
+
+    def test_infinite_float(self):
+        response = self.client.post(ECHO, '{"ratio": 1e400}', content_type="application/json")
+        assert details(response) == [
+            {"loc": ["ratio"], "msg": "Input should be a finite number", "type": "finite_number"}
+        ]
+
+    def test_infinite_float_in_free_json(self):
+        response = self.client.post(
+            ECHO, '{"data": {"x": [1e400]}}', content_type="application/json"
+        )
+        assert details(response) == [
+            {
+                "loc": ["data", "x", 0],
+                "msg": "Input should be a finite number",
+                "type": "finite_number",
+            }
+        ]
+
+    def test_errors_are_in_order(self):
+        response = self.client.post(
+            ECHO, {"data": {"b": "\x00", "a": "\x00"}}, content_type="application/json"
+        )
+        assert [error["loc"] for error in details(response)] == [["data", "a"], ["data", "b"]]
+
+
+class UnreadableJsonTests(TestCase):
+    def test_nan_is_not_json(self):
+        response = self.client.post(ECHO, '{"ratio": NaN}', content_type="application/json")
+        assert (response.status_code, response.json()["error"]["message"]) == (
+            400,
+            "Invalid JSON in the JSON body: NaN is not JSON.",
+        )
+
+    def test_json_nested_too_deeply_in_the_body(self):
+        body = '{"data": ' + "[" * 100_000 + "]" * 100_000 + "}"
+        response = self.client.post(ECHO, body, content_type="application/json", headers=DS)
+        assert response.content == error_event(
+            400, "bad_request", "Invalid JSON in the JSON body: nested too deeply."
+        )
+
+    def test_json_nested_too_deeply_in_the_datastar_parameter(self):
+        signals = '{"q": ' + "[" * 100_000 + "]" * 100_000 + "}"
+        response = self.client.get(SEARCH, {"datastar": signals})
+        assert (response.status_code, response.json()["error"]["message"]) == (
+            400,
+            "Invalid JSON in the 'datastar' parameter: nested too deeply.",
+        )
+
+    def test_deep_json_that_can_be_read_is_taken(self):
+        body = '{"data": {"x": ' + "[" * 200 + "]" * 200 + "}}"
+        response = self.client.post(ECHO, body, content_type="application/json")
+        assert response.status_code == 200
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100, DATA_UPLOAD_MAX_NUMBER_FIELDS=3)
+class RequestLimitTests(TestCase):
+    def test_body_too_large_for_datastar(self):
+        response = self.client.post(
+            ECHO, json.dumps({"data": {"x": "y" * 200}}), content_type="application/json",
+            headers=DS,
+        )  # fmt: skip
+        assert response.content == error_event(
+            400,
+            "bad_request",
+            "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.",
+        )
+
+    def test_body_too_large_for_a_plain_client(self):
+        response = self.client.post(
+            ECHO, json.dumps({"data": {"x": "y" * 200}}), content_type="application/json"
+        )
+        assert (response.status_code, response.json()["error"]["type"]) == (400, "bad_request")
+
+    def test_too_many_fields(self):
+        response = self.client.post(reverse("nitro:todo-add"), {f"f{n}": "x" for n in range(5)})
+        assert (response.status_code, response.json()["error"]["message"]) == (
+            400,
+            "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.",
+        )
+
+    def test_refusal_is_logged_as_django_logs_it(self):
+        with self.assertLogs("django.security.RequestDataTooBig", "WARNING") as logs:
+            self.client.post(
+                ECHO, json.dumps({"data": {"x": "y" * 200}}), content_type="application/json"
+            )
+        assert logs.records[0].getMessage() == (
+            "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
+        )

@@ -24,6 +24,16 @@ class PatchTests(SimpleTestCase):
             "data: useViewTransition true\ndata: elements <div>x</div>\n\n"
         )
 
+    def test_namespace(self):
+        assert patch(Div("x"), namespace="svg").event() == (
+            "event: datastar-patch-elements\ndata: namespace svg\ndata: elements <div>x</div>\n\n"
+        )
+
+    def test_defaults_are_left_out(self):
+        assert patch(Div("x"), mode="outer", namespace="html").event() == (
+            "event: datastar-patch-elements\ndata: elements <div>x</div>\n\n"
+        )
+
     def test_unknown_mode_is_refused(self):
         with pytest.raises(ValueError) as excinfo:
             patch(Div("x"), mode="upsert")

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 from unittest import mock
 
 import pytest
+from asgiref.sync import SyncToAsync, ThreadSensitiveContext, sync_to_async
 from django.conf import settings
-from django.test import TestCase, override_settings
+from django.db import connection, connections, transaction
+from django.test import TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
-from nitro_dispatch.responses import _async_events, _sync_events
+from nitro_dispatch.responses import events as encode
+from nitro_dispatch.streams import _async_events, _sync_events
 from tests.todos.entities import Todo
 
 DS = {"Datastar-Request": "true"}
@@ -39,7 +46,7 @@ class SyncStreamTests(TestCase):
             release.wait(5)
             yield {"done": True}
 
-        events = _sync_events(slow(), heartbeat=0.01)
+        events = _sync_events(slow(), encode, 0.01)
         first = next(events)
         release.set()
         assert (first, list(events)) == (
@@ -52,7 +59,7 @@ class SyncStreamTests(TestCase):
             yield {"a": 1}
             raise RuntimeError("stream broke")
 
-        events = _sync_events(broken(), heartbeat=1)
+        events = _sync_events(broken(), encode, 1)
         next(events)
         with pytest.raises(RuntimeError, match="stream broke"):
             next(events)
@@ -67,7 +74,7 @@ class SyncStreamTests(TestCase):
             finally:
                 closed.append(True)
 
-        events = _sync_events(endless(), heartbeat=1)
+        events = _sync_events(endless(), encode, 1)
         next(events)
         events.close()  # type: ignore[attr-defined]
         import time
@@ -118,7 +125,7 @@ async def _slow_numbers() -> AsyncIterator[dict[str, int]]:
 
 class AsyncHeartbeatTests(TestCase):
     async def test_heartbeat_while_the_async_generator_waits(self):
-        events = [event async for event in _async_events(_slow_numbers(), heartbeat=0.01)]
+        events = [event async for event in _async_events(_slow_numbers(), encode, 0.01)]
         assert (events[0], events[-1]) == (
             ": ping\n\n",
             'event: datastar-patch-signals\ndata: signals {"n":1}\n\n',
@@ -128,22 +135,22 @@ class AsyncHeartbeatTests(TestCase):
 @override_settings(NITRO_DISPATCH={"HEARTBEAT": 0.5})
 class HeartbeatSettingTests(TestCase):
     def test_heartbeat_comes_from_the_setting(self):
-        with mock.patch("nitro_dispatch.responses._sync_events", wraps=_sync_events) as events:
+        with mock.patch("nitro_dispatch.streams._sync_events", wraps=_sync_events) as events:
             response = self.client.get(reverse("nitro:todo-stream"), headers=DS)
             list(response.streaming_content)  # type: ignore[attr-defined]
-        assert events.call_args.args[1] == 0.5
+        assert events.call_args.args[2] == 0.5
 
 
 class StreamEdgeTests(TestCase):
     def test_iterator_without_close(self):
-        assert list(_sync_events(iter([{"a": 1}]), heartbeat=1)) == [
+        assert list(_sync_events(iter([{"a": 1}]), encode, 1)) == [
             'event: datastar-patch-signals\ndata: signals {"a":1}\n\n'
         ]
 
     def test_slow_reader_gets_every_item(self):
         import time
 
-        events = _sync_events(({"n": n} for n in range(3)), heartbeat=5)
+        events = _sync_events(({"n": n} for n in range(3)), encode, 5)
         first = next(events)
         time.sleep(0.3)  # the producer waits on the full queue meanwhile
         assert [first, *events] == [
@@ -151,7 +158,7 @@ class StreamEdgeTests(TestCase):
         ]
 
     async def test_closing_an_async_stream_cancels_the_pending_item(self):
-        events = _async_events(_slow_numbers(), heartbeat=0.01)
+        events = _async_events(_slow_numbers(), encode, 0.01)
         assert await anext(events) == ": ping\n\n"
         await events.aclose()  # type: ignore[attr-defined]
 
@@ -189,3 +196,118 @@ class GzipTests(TestCase):
         )
         chunks = [chunk.decode() for chunk in response.streaming_content]  # type: ignore[attr-defined]
         assert (response["Content-Encoding"], len(chunks)) == ("identity", 3)
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+class SyncStreamConnectionTests(TransactionTestCase):
+    """A stream gives back the database connections it does not use while it waits."""
+
+    def test_connection_of_the_view_is_closed_when_the_stream_starts(self):
+        response = self.client.get(reverse("nitro:todo-stream"), headers=DS)
+        assert connection.connection is not None  # the view used it
+        next(iter(response.streaming_content))  # type: ignore[attr-defined]
+        assert connection.connection is None
+
+    def test_connection_in_a_transaction_is_left_open(self):
+        with transaction.atomic():
+            Todo.count()
+            events = _sync_events(iter([{"a": 1}]), encode, 1)
+            next(events)
+            assert connection.connection is not None
+
+    def test_generator_connection_is_closed_after_each_item(self):
+        used: list[Any] = []
+        release = threading.Event()
+
+        def polling() -> Iterator[dict[str, int]]:
+            used.append(connections["default"])
+            yield {"open": Todo.count()}
+            release.wait(5)
+            yield {"open": Todo.count()}
+
+        events = _sync_events(polling(), encode, 5)
+        next(events)
+        closed_between_items = wait_for(lambda: used[0].connection is None)
+        release.set()
+        assert (closed_between_items, len(list(events))) == (True, 1)
+
+    def test_generator_connection_is_closed_when_it_ends(self):
+        used: list[Any] = []
+
+        def counting() -> Iterator[dict[str, int]]:
+            used.append(connections["default"])
+            with transaction.atomic():  # held across the yield: not closed then
+                yield {"open": Todo.count()}
+            yield {"done": 1}
+
+        assert len(list(_sync_events(counting(), encode, 5))) == 2
+        assert wait_for(lambda: used[0].connection is None)
+
+    def test_thread_of_a_closed_stream_ends_at_its_next_item(self):
+        threads: list[threading.Thread] = []
+
+        def endless() -> Iterator[dict[str, int]]:
+            threads.append(threading.current_thread())
+            while True:
+                yield {"tick": 1}
+                time.sleep(0.05)
+
+        events = _sync_events(endless(), encode, 5)
+        next(events)
+        events.close()  # type: ignore[attr-defined]
+        assert wait_for(lambda: not threads[0].is_alive())
+
+
+class AsyncStreamThreadTests(TransactionTestCase):
+    """Under ASGI, an idle async stream holds neither the request's thread nor a connection.
+
+    Each test runs its own event loop, with no sync thread above it, as under an ASGI server.
+    """
+
+    def test_request_thread_and_its_connection_are_released(self):
+        async def serve() -> tuple[bool, bool, Any]:
+            async with ThreadSensitiveContext():
+                context = SyncToAsync.thread_sensitive_context.get()
+                thread, wrapper = await sync_to_async(
+                    lambda: (threading.current_thread(), connections["default"])
+                )()
+                await sync_to_async(Todo.count)()  # the view's work, in the request's thread
+                events = _async_events(_slow_numbers(), encode, 5)
+                await anext(events)
+                released = (
+                    context in SyncToAsync.context_to_thread_executor,
+                    await asyncio.to_thread(wait_for, lambda: not thread.is_alive()),
+                    wrapper.connection,
+                )
+                await events.aclose()  # type: ignore[attr-defined]
+                return released
+
+        assert asyncio.run(serve()) == (False, True, None)
+
+    def test_thread_the_generator_needs_is_released_after_each_item(self):
+        seen: list[threading.Thread] = []
+
+        async def reading() -> AsyncIterator[dict[str, int]]:
+            for _ in range(2):
+                seen.append(await sync_to_async(threading.current_thread)())
+                yield {"open": await sync_to_async(Todo.count)()}
+
+        async def serve() -> list[str]:
+            async with ThreadSensitiveContext():
+                return [chunk async for chunk in _async_events(reading(), encode, 5)]
+
+        assert (len(asyncio.run(serve())), seen[0] is not seen[1]) == (2, True)
+
+    def test_nothing_to_release_outside_a_thread_sensitive_context(self):
+        async def serve() -> list[str]:
+            return [event async for event in _async_events(_slow_numbers(), encode, 5)]
+
+        assert asyncio.run(serve()) == ['event: datastar-patch-signals\ndata: signals {"n":1}\n\n']

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
@@ -13,12 +15,26 @@ from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.http import HttpRequest, HttpResponseRedirect
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator, model_validator
 from pydantic import Field as PydanticField
-from sqlalchemy import JSON, BigInteger, Column, DateTime, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    FetchedValue,
+    Integer,
+    SmallInteger,
+    String,
+    text,
+    update,
+)
 from sqlalchemy import Enum as SAEnum
-from sqlmodel import Field, col
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import relationship
+from sqlmodel import Field, Relationship, col
 
 from nitro_dispatch import Entity, action, fragment, patch, redirect, remove, signals
 from nitro_dispatch.db import session
@@ -27,6 +43,16 @@ from nitro_dispatch.db import session
 class Tag(BaseModel):
     name: str
     weight: int = 1
+
+
+@dataclass
+class Spot:
+    name: str
+    row: int = 0
+
+
+# The streams that have begun (see Todo.watched).
+STARTED: list[str] = []
 
 
 class Todo(Entity, table=True):
@@ -38,6 +64,57 @@ class Todo(Entity, table=True):
         self.completed = not self.completed
         self.save()
         return fragment("todos/item.html", todo=self)
+
+    @action(method="POST")
+    def rename(self, title: str) -> list[Any]:
+        self.title = title
+        self.save()
+        return [fragment("todos/item.html", todo=self), signals(title=self.title)]
+
+    @action(method="POST")
+    def vanish(self) -> None:
+        # Deleted behind the entity's back, then saved: the save must not bring it back.
+        Todo.get(self.id).delete()  # type: ignore[union-attr]
+        self.title = "saved after its deletion"
+        self.save()
+
+    @action(method="POST")
+    def blank(self) -> None:
+        self.completed = True
+        self.save()
+        self.title = None  # type: ignore[assignment]  # refused: nothing is written
+
+    @classmethod
+    @action(method="POST")
+    def duplicate(cls, id: str) -> None:
+        cls.create(id=id, title="twice")
+
+    @classmethod
+    @action(method="POST")
+    def collide(cls) -> None:
+        import psycopg
+
+        raise OperationalError("UPDATE todo", {}, psycopg.errors.SerializationFailure())
+
+    @classmethod
+    @action(method="POST")
+    def break_down(cls) -> None:
+        raise OperationalError("UPDATE todo", {}, RuntimeError("disk I/O error"))
+
+    @classmethod
+    @action(method="POST")
+    def savepoints(cls) -> dict[str, int]:
+        return {"savepoints": len(connection.savepoint_ids)}
+
+    @classmethod
+    @action(method="POST")
+    def place(cls, spot: Spot) -> dict[str, Any]:
+        return {"name": spot.name, "row": spot.row}
+
+    @classmethod
+    @action(method="POST")
+    def echo(cls, data: dict[str, Any] | None = None, ratio: float = 0.0) -> dict[str, Any]:
+        return {"data": data, "ratio": ratio}
 
     @classmethod
     @action(method="GET")
@@ -114,6 +191,29 @@ class Todo(Entity, table=True):
     async def async_stream(cls) -> AsyncIterator[Any]:
         for number in range(2):
             yield signals(tick=number)
+
+    @classmethod
+    @action(method="GET")
+    async def idle(cls) -> AsyncIterator[Any]:
+        # An open page waiting for news: one snapshot, then nothing but heartbeats.
+        yield signals(open=await sync_to_async(cls.count)(completed=False))
+        await asyncio.sleep(3600)
+
+    @classmethod
+    @action(method="GET")
+    def watched(cls) -> Iterator[Any]:
+        STARTED.append("watched")
+        yield signals(tick=1)
+
+    @classmethod
+    @action(method="GET")
+    def ticker(cls, every: float = 0.2) -> Iterator[Any]:
+        # A polling page: each item reads the database, then the generator sleeps.
+        import time
+
+        while True:
+            yield signals(open=cls.count(completed=False))
+            time.sleep(every)
 
     @classmethod
     @action(method="GET")
@@ -196,6 +296,17 @@ class Counter(Entity, table=True):
     value: int = 0
 
     @action(method="POST")
+    def bump(self) -> dict[str, int]:
+        # Read, change, save: the plain way, which must lose nothing.
+        self.value = self.value + 1
+        self.save()
+        return {"value": self.value}
+
+    @action(method="DELETE")
+    def discard(self) -> None:
+        self.delete()
+
+    @action(method="POST")
     def increment(self) -> dict[str, int]:
         # One UPDATE with the addition in SQL: concurrent increments cannot overwrite each other.
         with session() as s:
@@ -257,3 +368,64 @@ class Note(Entity, table=True):
 class Customized(Entity, table=True):
     admin: ClassVar[Any] = {"list_display": ["id", "label"], "search_fields": []}
     label: str = ""
+
+
+class Shout(Entity, table=True):
+    """Validators that must run once per value (appending is not idempotent)."""
+
+    admin = False
+    text: str = ""
+    start: int = 0
+    end: int = 0
+
+    @field_validator("text")
+    @classmethod
+    def exclaim(cls, value: str) -> str:
+        return value + "!"
+
+    @model_validator(mode="after")
+    def ordered(self) -> Shout:
+        if self.end < self.start:
+            raise ValueError("end comes before start")
+        return self
+
+
+class Limited(Entity, table=True):
+    """Columns narrower than their Python types."""
+
+    admin = False
+    id: int | None = Field(default=None, primary_key=True)
+    short: str = Field(default="", sa_column=Column(String(5), nullable=False))
+    small: int = Field(default=0, sa_type=SmallInteger)
+    big: int = Field(default=0, sa_type=BigInteger)
+
+
+class Stamped(Entity, table=True):
+    """A column the database fills in."""
+
+    admin = False
+    id: int | None = Field(default=None, primary_key=True)
+    label: str = ""
+    serial: int = Field(sa_column=Column(Integer, server_default=text("7"), nullable=False))
+    # As a trigger would set it on every UPDATE: SQLAlchemy must read it back.
+    touched: int = Field(
+        sa_column=Column(
+            Integer, server_default=text("0"), server_onupdate=FetchedValue(), nullable=False
+        )
+    )
+
+
+class Project(Entity, table=True):
+    admin = False
+    name: str = ""
+    # With postponed annotations, SQLAlchemy is told the targets by name.
+    tasks: list[Task] = Relationship(sa_relationship=relationship("Task", back_populates="project"))
+
+
+class Task(Entity, table=True):
+    admin = False
+    name: str = ""
+    project_id: str | None = Field(default=None, foreign_key="project.id")
+    project: Project | None = Relationship(
+        sa_relationship=relationship("Project", back_populates="tasks")
+    )

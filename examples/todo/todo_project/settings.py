@@ -51,6 +51,7 @@ TEMPLATES = [
         },
     },
 ]
+DATABASES: dict[str, dict[str, object]]
 if os.environ.get("EXAMPLE_DATABASE", "sqlite") == "postgres":
     DATABASES = {
         "default": {
@@ -66,6 +67,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(BASE_DIR / "db.sqlite3"),
+            # Writers wait for each other instead of failing with "database is locked".
+            "OPTIONS": {"transaction_mode": "IMMEDIATE"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,0 +1,25 @@
+"""Exceptions the entity API raises (the dispatcher answers them with a 4xx)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+
+__all__ = ["EntityGone"]
+
+
+class EntityGone(ObjectDoesNotExist):
+    """``save()`` of an entity whose row was deleted after the entity was read.
+
+    ``save()`` updates the row an entity was read from and never creates it again; only
+    ``create()`` (or ``save()`` of a new entity) inserts. An action answers this with 409.
+    """
+
+    def __init__(self, entity: type[Any], id: Any) -> None:
+        self.entity = entity
+        self.id = id
+        super().__init__(
+            f"{entity.__name__} {id!r} was deleted after it was read; it was not saved again. "
+            f"Read it again (or create() a new one)."
+        )

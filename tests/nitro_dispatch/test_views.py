@@ -1,0 +1,197 @@
+"""The action view: methods, the order of its checks, its transaction, and the 4xx it answers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from unittest import mock
+
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import TestCase, TransactionTestCase
+from django.urls import reverse
+
+from tests.nitro_dispatch.test_dispatcher import DS, error_event, url
+from tests.nitro_dispatch.test_sse import datastar_client_reads
+from tests.todos.entities import STARTED, Todo
+
+
+class MethodTests(TestCase):
+    def test_head_answers_like_get_without_a_body(self):
+        get = self.client.get(url("todo-open_count"))
+        head = self.client.head(url("todo-open_count"))
+        assert (head.status_code, head["Content-Type"], head.content) == (
+            200,
+            get["Content-Type"],
+            b"",
+        )
+
+    def test_head_of_a_stream_does_not_run_it(self):
+        STARTED.clear()
+        response = self.client.head(url("todo-watched"), headers=DS)
+        body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        assert (response.status_code, response["Content-Type"], body, STARTED) == (
+            200,
+            "text/event-stream",
+            b"",
+            [],
+        )
+
+    def test_get_of_the_same_stream_runs_it(self):
+        STARTED.clear()
+        response = self.client.get(url("todo-watched"), headers=DS)
+        b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        assert STARTED == ["watched"]
+
+    def test_options_lists_the_methods(self):
+        response = self.client.options(url("todo-open_count"))
+        assert (response.status_code, response["Allow"], response.content) == (
+            200,
+            "GET, HEAD, OPTIONS",
+            b"",
+        )
+
+    def test_options_of_an_unsafe_action(self):
+        response = self.client.options(url("todo-toggle", id="x"))
+        assert response["Allow"] == "OPTIONS, POST"
+
+    def test_405_lists_head_with_get(self):
+        response = self.client.post(url("todo-open_count"))
+        assert (response.status_code, response["Allow"]) == (405, "GET, HEAD, OPTIONS")
+
+
+class PermissionBeforeExistenceTests(TestCase):
+    def setUp(self):
+        self.client.force_login(User.objects.create_user("ann", password="pw"))
+
+    def test_django_permission_refused_alike_for_missing_and_existing_ids(self):
+        todo = Todo.create(title="t")
+        existing = self.client.post(url("todo-guarded", id=todo.id), headers=DS)
+        todo.delete()
+        missing = self.client.post(url("todo-guarded", id=todo.id), headers=DS)
+        assert (
+            existing.content
+            == missing.content
+            == error_event(403, "permission_denied", "You may not guarded.")
+        )
+
+    def test_callable_permission_refused_as_not_found(self):
+        todo = Todo.create(title="locked")
+        refused = self.client.post(url("todo-unlockable", id=todo.id))
+        todo.delete()
+        missing = self.client.post(url("todo-unlockable", id=todo.id))
+        assert (refused.status_code, refused.json()) == (missing.status_code, missing.json())
+        assert refused.json()["error"]["message"] == f"Todo with id {todo.id!r} not found."
+
+
+class LockingTests(TestCase):
+    def test_unsafe_methods_read_the_entity_for_update(self):
+        todo = Todo.create(title="t")
+        with mock.patch.object(Todo, "get", wraps=Todo.get) as get:
+            self.client.post(url("todo-toggle", id=todo.id))
+            self.client.get(url("todo-itself", id=todo.id))
+        assert [call.kwargs for call in get.call_args_list] == [
+            {"for_update": True},
+            {"for_update": False},
+        ]
+
+    def test_the_entity_is_read_inside_the_transaction(self):
+        todo = Todo.create(title="t")
+        original = Todo.get
+        depths = []
+
+        def get(id: Any, *, for_update: bool = False) -> Todo | None:
+            depths.append(len(connection.savepoint_ids))
+            return original(id, for_update=for_update)
+
+        with mock.patch.object(Todo, "get", side_effect=get):
+            self.client.post(url("todo-toggle", id=todo.id))
+        # One savepoint deeper than the test: the action's own.
+        assert depths == [len(connection.savepoint_ids) + 1]
+
+
+class AtomicRequestsTests(TransactionTestCase):
+    def test_each_action_is_a_transaction_of_its_own(self):
+        connection.settings_dict["ATOMIC_REQUESTS"] = True
+        try:
+            response = self.client.post(url("todo-savepoints"))
+        finally:
+            connection.settings_dict["ATOMIC_REQUESTS"] = False
+        assert response.json() == {"savepoints": 0}
+
+
+class IntegrityTests(TestCase):
+    def test_bad_value_stored_by_an_action_is_422_and_nothing_is_written(self):
+        todo = Todo.create(title="t")
+        response = self.client.post(url("todo-blank", id=todo.id))
+        assert (
+            response.status_code,
+            response.json()["error"]["details"],
+            Todo.get(todo.id).completed,  # type: ignore[union-attr]
+        ) == (
+            422,
+            [{"loc": ["title"], "msg": "Input should be a valid string", "type": "string_type"}],
+            False,
+        )
+
+    def test_save_of_a_deleted_entity_is_409_and_nothing_is_written(self):
+        todo = Todo.create(title="t")
+        response = self.client.post(url("todo-vanish", id=todo.id), headers=DS)
+        assert (response.content, Todo.get(todo.id).title) == (  # type: ignore[union-attr]
+            error_event(
+                409,
+                "conflict",
+                f"Todo {todo.id!r} was deleted after it was read; it was not saved again. "
+                "Read it again (or create() a new one).",
+            ),
+            "t",
+        )
+
+    def test_duplicate_key_is_409(self):
+        Todo.create(id="taken", title="t")
+        response = self.client.post(url("todo-duplicate"), {"id": "taken"})
+        assert (response.status_code, response.json()["error"]) == (
+            409,
+            {
+                "type": "conflict",
+                "message": "The change conflicts with the data stored; nothing was saved.",
+                "status_code": 409,
+                "details": [],
+            },
+        )
+
+    def test_lost_race_on_postgresql_is_409(self):
+        response = self.client.post(url("todo-collide"), headers=DS)
+        assert response.content == error_event(
+            409,
+            "conflict",
+            "The change conflicts with one made at the same time; nothing was saved. Try again.",
+        )
+
+    def test_other_database_errors_are_500(self):
+        with self.assertLogs("nitro_dispatch", "ERROR"):
+            response = self.client.post(url("todo-break_down"), headers=DS)
+        assert response.content == error_event(
+            500, "server_error", "The action failed on the server."
+        )
+
+
+class WireTests(TestCase):
+    def test_any_title_round_trips(self):
+        title = "one\u2028two\u2029three\u0085four\x0bfive\x1cend"
+        todo = Todo.create(title="t")
+        response = self.client.post(
+            url("todo-rename", id=todo.id), {"title": title}, content_type="application/json",
+            headers=DS,
+        )  # fmt: skip
+        (_, elements), (_, signals) = datastar_client_reads(response.content.decode())
+        assert (
+            elements["elements"],
+            json.loads(signals["signals"]),
+            Todo.get(todo.id).title,  # type: ignore[union-attr]
+        ) == (f'<li id="todo-{todo.id}">{title}</li>', {"title": title}, title)
+
+    def test_string_id_with_a_slash(self):
+        todo = Todo.create(id="2026/12/01", title="t")
+        response = self.client.get(reverse("nitro:todo-itself", kwargs={"id": todo.id}))
+        assert response.json()["id"] == "2026/12/01"
