@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import sqlite3
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, connections
-from django.test import TestCase
+from django.db import OperationalError, connection, connections, transaction
+from django.test import TestCase, TransactionTestCase
 
 from nitro_dispatch.apps import create_tables
-from nitro_dispatch.db import _build_engine, get_engine, session
+from nitro_dispatch.db import _build_engine, action_transaction, get_engine, session
 from tests.todos.entities import Event, Todo
 
 
@@ -61,3 +62,62 @@ class TypeTests(TestCase):
     def test_missing_optional_values_round_trip(self):
         event = Event.create(name="later")
         assert (Event.get(event.id).day, Event.get(event.id).at) == (None, None)  # type: ignore[union-attr]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write lock")
+class ActionTransactionTests(TransactionTestCase):
+    """A writing action takes SQLite's write lock when its transaction begins, even where the
+    database is configured for deferred transactions, so writers wait instead of failing."""
+
+    def setUp(self):
+        connection.ensure_connection()
+        self.configured = connection.transaction_mode  # type: ignore[attr-defined]
+        connection.transaction_mode = None  # type: ignore[attr-defined]  # Django's default
+
+    def tearDown(self):
+        connection.transaction_mode = self.configured  # type: ignore[attr-defined]
+
+    def another_writer_can_begin(self) -> bool:
+        other = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            assert str(exc) == "database is locked"
+            return False
+        finally:
+            other.close()
+        return True
+
+    def test_a_write_holds_the_lock_from_its_start(self):
+        with action_transaction("default", write=True):
+            held = not self.another_writer_can_begin()
+        assert (held, connection.transaction_mode) == (True, None)  # type: ignore[attr-defined]
+
+    def test_a_read_leaves_the_lock_alone(self):
+        with action_transaction("default", write=False):
+            assert self.another_writer_can_begin()
+
+    def test_inside_a_transaction_it_is_a_savepoint(self):
+        with transaction.atomic(), action_transaction("default", write=True):
+            assert (connection.savepoint_ids != [], self.another_writer_can_begin()) == (
+                True,
+                True,
+            )
+
+    def test_mode_is_restored_when_the_lock_cannot_be_had(self):
+        other = sqlite3.connect(connection.settings_dict["NAME"])
+        other.execute("BEGIN IMMEDIATE")
+        connection.close()
+        connection.settings_dict["OPTIONS"]["timeout"] = 0.01
+        try:
+            connection.ensure_connection()
+            connection.transaction_mode = None  # type: ignore[attr-defined]
+            with pytest.raises(OperationalError):
+                action_transaction("default", write=True).__enter__()
+            mode = connection.transaction_mode  # type: ignore[attr-defined]
+        finally:
+            other.rollback()
+            other.close()
+            del connection.settings_dict["OPTIONS"]["timeout"]
+            connection.close()
+        assert mode is None
