@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["html_page", "backend_render", "dispatch"]
+BENCHMARKS = ["html_page", "backend_render", "dispatch", "concurrent_writers"]
 
 
 def main(names: list[str]) -> int:

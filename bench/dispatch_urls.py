@@ -13,10 +13,12 @@ from nitro_dispatch import DjangoDispatcher
 
 
 def toggle(request: HttpRequest, id: str) -> HttpResponse:
-    todo = BenchTodo.get(id)
-    if todo is None:
-        raise Http404(id)
+    # What the action does, written by hand the correct way: the row read locked, in the
+    # transaction that changes it.
     with transaction.atomic():
+        todo = BenchTodo.get(id, for_update=True)
+        if todo is None:
+            raise Http404(id)
         todo.completed = not todo.completed
         todo.save()
         html = render_to_string("pages/todo.html", {"todo": todo}, request)

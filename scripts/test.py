@@ -1,4 +1,4 @@
-"""Run everything CI runs: lint, type checks, the tests on Django 4.2 and 5.2, coverage.
+"""Run everything CI runs: lint, type checks, the tests on SQLite and PostgreSQL, coverage.
 
 python3 scripts/test.py                    # the whole suite
 python3 scripts/test.py -s "tests(django='5.2')" -- -k escape   # one session, some tests

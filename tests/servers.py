@@ -22,10 +22,11 @@ import time
 import uuid
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, ClassVar, Literal, Self
 
 import psycopg
 from django.conf import settings
+from django.test import SimpleTestCase
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,10 +34,11 @@ Kind = Literal["gunicorn-sync", "gunicorn-gthread", "uvicorn"]
 
 
 class ServerDatabase:
-    """A database for the servers, of the vendor the test run uses."""
+    """A database for the servers, on the server of *like* (``DATABASES["default"]`` of the
+    test run by default): a new SQLite file, or a new PostgreSQL database."""
 
-    def __init__(self) -> None:
-        tested: dict[str, Any] = settings.DATABASES["default"]
+    def __init__(self, like: dict[str, Any] | None = None) -> None:
+        tested: dict[str, Any] = like or settings.DATABASES["default"]
         self.vendor = "postgresql" if "postgresql" in tested["ENGINE"] else "sqlite"
         if self.vendor == "sqlite":
             self.directory = tempfile.TemporaryDirectory(prefix="nitro-server-")
@@ -240,3 +242,31 @@ class Server:
         finally:
             connection.close()
         return {"Cookie": cookie, "X-CSRFToken": token}
+
+
+class ServedTestCase(SimpleTestCase):
+    """Tests of one server of *kind* started for the class, on a database of its own."""
+
+    kind: ClassVar[Kind]
+    workers: ClassVar[int] = 2
+    threads: ClassVar[int] = 8
+    heartbeat: ClassVar[float] = 15
+    database: ClassVar[ServerDatabase]
+    server: ClassVar[Server]
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls.database = ServerDatabase()
+        cls.addClassCleanup(cls.database.drop)
+        cls.database.migrate()
+        cls.server = Server(
+            cls.kind, cls.database, workers=cls.workers, threads=cls.threads,
+            heartbeat=cls.heartbeat,
+        ).__enter__()  # fmt: skip
+        cls.addClassCleanup(cls.server.__exit__, None, None, None)
+
+    def new_counter(self) -> int:
+        """Insert a Counter row with value 0; return its id."""
+        (row,) = self.database.query("INSERT INTO counter (value) VALUES (0) RETURNING id")
+        return int(row[0])

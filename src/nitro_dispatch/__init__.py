@@ -13,6 +13,7 @@ from .actions import get_action_metadata as get_action_metadata
 from .dispatcher import DjangoDispatcher as DjangoDispatcher
 from .dispatcher import datastar_action as datastar_action
 from .entity import Entity as Entity
+from .exceptions import EntityGone as EntityGone
 from .responses import fragment as fragment
 from .responses import patch as patch
 from .responses import redirect as redirect
@@ -23,6 +24,7 @@ __all__ = [
     "ActionMetadata",
     "DjangoDispatcher",
     "Entity",
+    "EntityGone",
     "action",
     "datastar_action",
     "fragment",

@@ -279,6 +279,16 @@ class Entity(SQLModel, registry=_registry):
         return bool(getattr(result, "rowcount", 0))
 
     @classmethod
+    def delete_where(cls, *clauses: Any, **equals: Any) -> int:
+        """Delete the entities matching *clauses* and *equals* (all, without arguments) in one
+        statement, so a row changed meanwhile is deleted only if it still matches; return how
+        many were deleted."""
+        with session() as s:
+            result = s.execute(delete(cls).where(*clauses, *cls._equals(equals)))
+            s.commit()
+        return int(getattr(result, "rowcount", 0))
+
+    @classmethod
     def route_name(cls) -> str:
         """The entity's URL segment: ``__route_name__`` or the lower-cased class name."""
         return (cls.__route_name__ or cls.__name__).lower()

@@ -6,35 +6,13 @@ from __future__ import annotations
 
 import random
 from concurrent.futures import ThreadPoolExecutor
-from typing import ClassVar
 
-from django.test import SimpleTestCase
-
-from tests.servers import Kind, Server, ServerDatabase
+from tests.servers import ServedTestCase
 
 CLIENTS = 16
 
 
-class ServedTestCase(SimpleTestCase):
-    """A server of *kind* for the whole class, on a database of its own."""
-
-    kind: ClassVar[Kind]
-    database: ClassVar[ServerDatabase]
-    server: ClassVar[Server]
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        cls.database = ServerDatabase()
-        cls.addClassCleanup(cls.database.drop)
-        cls.database.migrate()
-        cls.server = Server(cls.kind, cls.database).__enter__()
-        cls.addClassCleanup(cls.server.__exit__, None, None, None)
-
-    def new_counter(self) -> int:
-        (counter,) = self.database.query("INSERT INTO counter (value) VALUES (0) RETURNING id")
-        return int(counter[0])
-
+class ConcurrencyTestCase(ServedTestCase):
     def send_all(self, requests: list[tuple[str, str]]) -> list[int]:
         """Send every (method, path) from CLIENTS threads at once; return their statuses."""
         headers = self.server.csrf_headers()
@@ -49,14 +27,14 @@ class ServedTestCase(SimpleTestCase):
 class PlainUpdateTests:
     """Mixed into a ServedTestCase per server kind."""
 
-    def test_no_update_is_lost(self: ServedTestCase) -> None:  # type: ignore[misc]
+    def test_no_update_is_lost(self: ConcurrencyTestCase) -> None:  # type: ignore[misc]
         counter = self.new_counter()
         statuses = self.send_all([("POST", f"/api/counters/{counter}/bump")] * 240)
         (value,) = self.database.query("SELECT value FROM counter WHERE id = ?", counter)
         assert (sorted(set(statuses)), value[0]) == ([200], 240)
 
 
-class GthreadTests(PlainUpdateTests, ServedTestCase):
+class GthreadTests(PlainUpdateTests, ConcurrencyTestCase):
     kind = "gunicorn-gthread"
 
     def test_deleted_rows_never_come_back(self):
@@ -80,9 +58,9 @@ class GthreadTests(PlainUpdateTests, ServedTestCase):
         assert (sorted(set(statuses) - {200, 404}), deleted, left) == ([204], set(counters), [])
 
 
-class SyncWorkerTests(PlainUpdateTests, ServedTestCase):
+class SyncWorkerTests(PlainUpdateTests, ConcurrencyTestCase):
     kind = "gunicorn-sync"
 
 
-class UvicornTests(PlainUpdateTests, ServedTestCase):
+class UvicornTests(PlainUpdateTests, ConcurrencyTestCase):
     kind = "uvicorn"

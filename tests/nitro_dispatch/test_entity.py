@@ -69,6 +69,20 @@ class EntityApiTests(TestCase):
         todo = Todo.create(title="a")
         assert (todo.delete(), todo.delete(), Todo.count()) == (True, False, 0)
 
+    def test_delete_where(self):
+        Todo.create(title="a", completed=True)
+        Todo.create(title="b", completed=True)
+        kept = Todo.create(title="c")
+        assert (Todo.delete_where(completed=True), Todo.all()) == (2, [kept])
+
+    def test_delete_where_with_clauses(self):
+        Todo.create(title="a")
+        assert (Todo.delete_where(Todo.title == "b"), Todo.delete_where(), Todo.count()) == (
+            0,
+            1,
+            0,
+        )
+
     def test_create_validates(self):
         with pytest.raises(ValidationError):
             Todo.create(title=None)

@@ -6,12 +6,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import ClassVar
 
 import pytest
-from django.test import SimpleTestCase
 
-from tests.servers import Kind, Server, ServerDatabase
+from tests.servers import ServedTestCase
 
 DS = "Datastar-Request: true\r\n"
 
@@ -55,25 +53,11 @@ def settled(measure: Callable[[], int], target: int, seconds: float = 15) -> int
     return value
 
 
-class StreamServerTestCase(SimpleTestCase):
-    kind: ClassVar[Kind]
-    workers: ClassVar[int] = 1
+class StreamServerTestCase(ServedTestCase):
+    workers = 1
     # gthread serves a connection per thread: each worker may get every stream of a test.
-    threads: ClassVar[int] = 16
-    database: ClassVar[ServerDatabase]
-    server: ClassVar[Server]
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        cls.database = ServerDatabase()
-        cls.addClassCleanup(cls.database.drop)
-        cls.database.migrate()
-        cls.server = Server(
-            cls.kind, cls.database, workers=cls.workers, threads=cls.threads, heartbeat=1
-        )
-        cls.server.__enter__()
-        cls.addClassCleanup(cls.server.__exit__, None, None, None)
+    threads = 16
+    heartbeat = 1
 
     def connections(self) -> int:
         return self.database.connections() if self.database.vendor == "postgresql" else 0
@@ -83,7 +67,7 @@ class UvicornStreamTests(StreamServerTestCase):
     kind = "uvicorn"
 
     def test_a_thousand_idle_streams_leave_requests_working(self):
-        counter = self.database.query("INSERT INTO counter (value) VALUES (0) RETURNING id")[0][0]
+        counter = self.new_counter()
         headers = self.server.csrf_headers()
         threads_before = self.server.threads()
 

@@ -307,6 +307,14 @@ class Counter(Entity, table=True):
         self.delete()
 
     @action(method="POST")
+    def record(self, amount: int, note: str = "") -> dict[str, int]:
+        # Two writes: if the second is refused, the first must not be kept either.
+        Note.create(text=note)
+        self.value = self.value + amount
+        self.save()
+        return {"value": self.value}
+
+    @action(method="POST")
     def increment(self) -> dict[str, int]:
         # One UPDATE with the addition in SQL: concurrent increments cannot overwrite each other.
         with session() as s:
