@@ -88,8 +88,10 @@ class ServerDatabase:
         if self.vendor == "sqlite":
             import sqlite3
 
-            with sqlite3.connect(self.settings["NAME"], timeout=30) as sqlite:
-                return sqlite.execute(sql, params).fetchall()
+            # As a context manager a sqlite3 connection commits; closing is left to us.
+            connection = sqlite3.connect(self.settings["NAME"], timeout=30)
+            with contextlib.closing(connection), connection:
+                return connection.execute(sql, params).fetchall()
         with psycopg.connect(
             dbname=self.name,
             host=self.server["HOST"],

@@ -195,3 +195,17 @@ class WireTests(TestCase):
         todo = Todo.create(id="2026/12/01", title="t")
         response = self.client.get(reverse("nitro:todo-itself", kwargs={"id": todo.id}))
         assert response.json()["id"] == "2026/12/01"
+
+
+class ImpossibleIdTests(TestCase):
+    def test_null_character_in_a_string_id_is_404(self):
+        response = self.client.post("/api/todo/a%00b/toggle")
+        assert (response.status_code, response.json()["error"]["message"]) == (
+            404,
+            "Todo with id 'a\\x00b' not found.",
+        )
+
+    def test_integer_id_beyond_the_key_is_404(self):
+        for id in (2**31, 2**63, 10**30):
+            response = self.client.post(f"/api/counters/{id}/bump")
+            assert (id, response.status_code) == (id, 404)
