@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .entity import Entity
 
 __all__ = [
+    "SIGNED_64",
     "column_errors",
     "entity_columns",
     "entity_vendor",
@@ -35,10 +36,11 @@ __all__ = [
 ]
 
 _UNSTORABLE: Final = re.compile("[\x00\ud800-\udfff]")
-_SIGNED_64: Final = (-(2**63), 2**63 - 1)
+# The widest integers a column holds: BIGINT, and SQLite's INTEGER.
+SIGNED_64: Final = (-(2**63), 2**63 - 1)
 # PostgreSQL's integer types; SQLite stores every integer in up to 64 bits.
 _POSTGRESQL_BOUNDS: Final = (
-    (BigInteger, _SIGNED_64),
+    (BigInteger, SIGNED_64),
     (SmallInteger, (-(2**15), 2**15 - 1)),
     (Integer, (-(2**31), 2**31 - 1)),
 )
@@ -59,9 +61,9 @@ def text_error(value: str) -> InitErrorDetails | None:
 def integer_bounds(column_type: Any, vendor: str) -> tuple[int, int]:
     """The smallest and largest integer a column of *column_type* holds on *vendor*."""
     if vendor != "postgresql":
-        return _SIGNED_64
+        return SIGNED_64
     return next((bounds for kind, bounds in _POSTGRESQL_BOUNDS if isinstance(column_type, kind)),
-                _SIGNED_64)  # fmt: skip
+                SIGNED_64)  # fmt: skip
 
 
 def integer_error(value: int, bounds: tuple[int, int]) -> InitErrorDetails | None:

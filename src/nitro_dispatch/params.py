@@ -23,19 +23,17 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Final
+from typing import Any
 
 from django.http import HttpRequest, QueryDict
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic_core import InitErrorDetails
 
-from ._validation import integer_bounds, integer_error, text_error
+from ._validation import SIGNED_64, integer_error, text_error
 
 __all__ = ["BadRequest", "Parameters", "field_errors", "parameters_of"]
 
 _SEQUENCES = (list, tuple, set, frozenset)
-# The widest integer any column holds (BIGINT; SQLite's INTEGER).
-_INTEGERS: Final = integer_bounds(None, "sqlite")
 
 
 class BadRequest(Exception):
@@ -167,7 +165,7 @@ def _unstorable(arguments: dict[str, Any]) -> list[InitErrorDetails]:
         elif isinstance(value, bool):
             pass
         elif isinstance(value, int):
-            error = integer_error(value, _INTEGERS)
+            error = integer_error(value, SIGNED_64)
         elif isinstance(value, float):
             if not math.isfinite(value):
                 error = {"type": "finite_number", "loc": (), "input": value}

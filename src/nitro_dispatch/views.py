@@ -15,6 +15,7 @@ client-side redirect.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
@@ -165,9 +166,18 @@ def _respond(request: HttpRequest, route: Route, id: Any) -> HttpResponseBase:
         return to_response(request, result, route.metadata.status_code)
 
 
+def _driver_error(exc: BaseException) -> BaseException | None:
+    return exc.orig if isinstance(exc, DBAPIError) else exc.__cause__
+
+
 def _lost_race(exc: BaseException) -> bool:
-    cause = exc.orig if isinstance(exc, DBAPIError) else exc.__cause__
-    return getattr(cause, "sqlstate", None) in _LOST_RACE
+    return getattr(_driver_error(exc), "sqlstate", None) in _LOST_RACE
+
+
+def _busy(exc: BaseException) -> bool:
+    # SQLite's writers waited longer than the timeout option for each other.
+    cause = _driver_error(exc)
+    return isinstance(cause, sqlite3.OperationalError) and "database is locked" in str(cause)
 
 
 def _handle(request: HttpRequest, route: Route, id: Any) -> HttpResponseBase:
@@ -201,11 +211,17 @@ def _handle(request: HttpRequest, route: Route, id: Any) -> HttpResponseBase:
         return _error(request, 409, "conflict",
                       "The change conflicts with the data stored; nothing was saved.")  # fmt: skip
     except (DjangoDatabaseError, DBAPIError) as exc:
-        if not _lost_race(exc):
-            return _failed(request, route)
-        logger.warning("Action %s lost a race: %s", route.path, exc, extra={"request": request})
-        return _error(request, 409, "conflict", "The change conflicts with one made at the same "
-                      "time; nothing was saved. Try again.")  # fmt: skip
+        if _lost_race(exc):
+            logger.warning("Action %s lost a race: %s", route.path, exc, extra={"request": request})
+            return _error(request, 409, "conflict", "The change conflicts with one made at the "
+                          "same time; nothing was saved. Try again.")  # fmt: skip
+        if _busy(exc):
+            logger.warning(
+                "Action %s: the database is busy", route.path, extra={"request": request}
+            )
+            return _error(request, 503, "busy", "The database is busy; nothing was saved. Try "
+                          "again in a moment.")  # fmt: skip
+        return _failed(request, route)
     except Exception:
         return _failed(request, route)
     finally:

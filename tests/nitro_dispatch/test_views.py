@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 from unittest import mock
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.test import TestCase, TransactionTestCase
-from django.urls import reverse
+from django.test import RequestFactory, TestCase, TransactionTestCase
+from django.urls import resolve, reverse
 
 from tests.nitro_dispatch.test_dispatcher import DS, error_event, url
 from tests.nitro_dispatch.test_sse import datastar_client_reads
@@ -168,6 +169,19 @@ class IntegrityTests(TestCase):
             "The change conflicts with one made at the same time; nothing was saved. Try again.",
         )
 
+    def test_database_busy_beyond_its_timeout_is_503(self):
+        response = self.client.post(url("todo-congest"))
+        assert (response.status_code, response.json()["error"]["message"]) == (
+            503,
+            "The database is busy; nothing was saved. Try again in a moment.",
+        )
+
+    def test_database_busy_for_datastar(self):
+        response = self.client.post(url("todo-congest"), headers=DS)
+        assert response.content == error_event(
+            503, "busy", "The database is busy; nothing was saved. Try again in a moment."
+        )
+
     def test_other_database_errors_are_500(self):
         with self.assertLogs("nitro_dispatch", "ERROR"):
             response = self.client.post(url("todo-break_down"), headers=DS)
@@ -209,3 +223,26 @@ class ImpossibleIdTests(TestCase):
         for id in (2**31, 2**63, 10**30):
             response = self.client.post(f"/api/counters/{id}/bump")
             assert (id, response.status_code) == (id, 404)
+
+
+class UnreadableBodyTests(TestCase):
+    def test_body_the_client_broke_off_is_400(self):
+        class Broken(io.BytesIO):
+            def read(self, *args: Any) -> bytes:
+                raise OSError("connection reset")
+
+        request = RequestFactory().post(url("todo-echo"), "{}", content_type="application/json")
+        request._stream = Broken()
+        request.user = AnonymousUser()
+        view = resolve(url("todo-echo")).func
+        with self.assertLogs("nitro_dispatch", "WARNING") as logs:
+            response = view(request)
+        assert (
+            response.status_code,
+            json.loads(response.content)["error"]["type"],
+            logs.output,
+        ) == (
+            400,
+            "bad_request",
+            ["WARNING:nitro_dispatch:connection reset"],
+        )

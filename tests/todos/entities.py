@@ -98,6 +98,15 @@ class Todo(Entity, table=True):
 
     @classmethod
     @action(method="POST")
+    def congest(cls) -> None:
+        import sqlite3
+
+        raise OperationalError(
+            "BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked")
+        )
+
+    @classmethod
+    @action(method="POST")
     def break_down(cls) -> None:
         raise OperationalError("UPDATE todo", {}, RuntimeError("disk I/O error"))
 
