@@ -153,7 +153,9 @@ def validate_values(instance: Entity, values: dict[str, Any]) -> dict[str, Any] 
     entity may be built without them (they are checked when it is saved).
     """
     entity = type(instance)
-    scratch = _scratch(instance, {"_sa_instance_state": instance.__dict__["_sa_instance_state"]})
+    # A table entity's SQLAlchemy state, for validators that read other fields.
+    state = instance.__dict__.get("_sa_instance_state")
+    scratch = _scratch(instance, {} if state is None else {"_sa_instance_state": state})
     try:
         entity.__pydantic_validator__.validate_python(values, self_instance=scratch)
     except ValidationError as exc:

@@ -229,17 +229,7 @@ class Entity(SQLModel, registry=_registry):
         entity is inserted. Every value is validated first (pydantic ValidationError).
         """
         entity = type(self)
-        state = sa_inspect(self)
-        missing: list[InitErrorDetails] = []
-        if state.key is None:
-            columns = entity_columns(entity)
-            missing = [
-                {"type": "missing", "loc": (name,), "input": self._values()}
-                for name, field in entity.__pydantic_fields__.items()
-                if field.is_required()
-                and name not in self.__dict__
-                and not (name in columns and columns[name].server_default is not None)
-            ]
+        missing = self._missing() if sa_inspect(self).key is None else []
         raise_errors(entity, [*missing, *column_errors(entity, self._values())])
         owner = object_session(self)
         if owner is not None:  # read in a session that is still open: write through it
@@ -250,6 +240,16 @@ class Entity(SQLModel, registry=_registry):
             self._write(s)
             s.commit()
         return self
+
+    def _missing(self) -> list[InitErrorDetails]:
+        # Required fields a new entity holds no value for, but those the database fills in.
+        columns = entity_columns(type(self))
+        values = self._values()
+        return [
+            {"type": "missing", "loc": (name,), "input": values}
+            for name, field in type(self).__pydantic_fields__.items()
+            if field.is_required() and name not in values and columns[name].server_default is None
+        ]
 
     def _write(self, s: Session) -> None:
         state = sa_inspect(self)
@@ -267,7 +267,7 @@ class Entity(SQLModel, registry=_registry):
             s.expunge(self)
             self.__dict__.update(held)
             raise EntityGone(type(self), held["id"]) from None
-        if state.expired_attributes:  # server-side defaults
+        if state.expired_attributes:  # values the database set (server_onupdate)
             s.refresh(self)
 
     def delete(self) -> bool:

@@ -198,6 +198,11 @@ class OtherEntityTests(TestCase):
         stamp.created = "2026-12-01T09:00:00Z"  # type: ignore[assignment]
         assert stamp.created == datetime(2026, 12, 1, 9, tzinfo=UTC)
 
+    def test_entity_without_a_table_validates_what_it_is_given(self):
+        with pytest.raises(ValidationError) as excinfo:
+            Timestamped(created="soon")  # type: ignore[arg-type]
+        assert errors(excinfo)[0]["type"] == "datetime_from_date_parsing"
+
     def test_relationship_given_at_construction(self):
         project = Project.create(name="p")
         task = Task(name="t", project=project)
