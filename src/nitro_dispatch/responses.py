@@ -1,19 +1,20 @@
 """What actions return, and how it reaches the client.
 
-A Datastar request (``Datastar-Request: true``) gets ``text/event-stream`` in datastar-py's wire
-format: markup (anything with ``__html__``) is a ``datastar-patch-elements`` event; a dict, a
-pydantic model or an entity is a ``datastar-patch-signals`` event; the objects made by
-:func:`patch`, :func:`signals`, :func:`remove` and :func:`redirect` are their events; a list sends
-several in one response; ``None`` is ``204 No Content``. A generator streams its items as they
-come, with ``: ping`` heartbeats. Other clients get HTML for markup, JSON for data, a redirect for
-:func:`redirect`, and 204 for ``None``.
+A Datastar request (``Datastar-Request: true``) gets ``text/event-stream`` in Datastar's wire
+format (see _sse.py): markup (anything with ``__html__``) is a ``datastar-patch-elements``
+event; a dict, a pydantic model or an entity is a ``datastar-patch-signals`` event; the objects
+made by :func:`patch`, :func:`signals`, :func:`remove` and :func:`redirect` are their events; a
+list sends several in one response; ``None`` is ``204 No Content``. A generator streams its
+items as they come, with ``: ping`` heartbeats (a HEAD request gets its headers without running
+it). Other clients get HTML for markup, JSON for data, a redirect for :func:`redirect`, and 204
+for ``None``.
 """
 
 from __future__ import annotations
 
 import contextvars
 import json
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -203,6 +204,12 @@ def to_response(request: HttpRequest, result: Any, status: int = 200) -> HttpRes
         else:
             return result
     if isinstance(result, Iterator | AsyncIterator):
+        if request.method == "HEAD":
+            # Servers drop a HEAD response's body but still run it: an endless stream would
+            # run for ever. An async generator not yet started needs no closing.
+            if isinstance(result, Generator):
+                result.close()
+            result = iter(())
         return stream_response(result, events)
     items = _items(result)
     if not items:

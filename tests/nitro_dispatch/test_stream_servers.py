@@ -114,6 +114,17 @@ class GthreadStreamTests(StreamServerTestCase):
 
         assert asyncio.run(scenario()) == (0, 0, 0)
 
+    def test_head_of_an_endless_stream_leaves_nothing_running(self):
+        def head() -> tuple[int, str]:
+            return self.server.request(
+                "HEAD", "/api/todo/ticker?every=3600", headers={"Datastar-Request": "true"}
+            )
+
+        head()  # gunicorn may add a thread to its own pool for it, and keep it
+        time.sleep(0.5)
+        before = self.server.threads()
+        assert (head(), settled(self.server.threads, before, 5)) == ((200, ""), before)
+
     def test_aborted_streams_release_their_threads_and_connections(self):
         path = "/api/todo/ticker?every=0.2"  # pages that poll the database five times a second
 
