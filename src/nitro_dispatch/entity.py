@@ -229,8 +229,9 @@ class Entity(SQLModel, registry=_registry):
         entity is inserted. Every value is validated first (pydantic ValidationError).
         """
         entity = type(self)
-        missing = self._missing() if sa_inspect(self).key is None else []
-        raise_errors(entity, [*missing, *column_errors(entity, self._values())])
+        values = self._values()
+        missing = self._missing(values) if sa_inspect(self).key is None else []
+        raise_errors(entity, [*missing, *column_errors(entity, values)])
         owner = object_session(self)
         if owner is not None:  # read in a session that is still open: write through it
             self._write(owner)
@@ -241,10 +242,9 @@ class Entity(SQLModel, registry=_registry):
             s.commit()
         return self
 
-    def _missing(self) -> list[InitErrorDetails]:
+    def _missing(self, values: dict[str, Any]) -> list[InitErrorDetails]:
         # Required fields a new entity holds no value for, but those the database fills in.
         columns = entity_columns(type(self))
-        values = self._values()
         return [
             {"type": "missing", "loc": (name,), "input": values}
             for name, field in type(self).__pydantic_fields__.items()
