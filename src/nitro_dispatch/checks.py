@@ -1,4 +1,4 @@
-"""System checks for entities and their routes."""
+"""System checks for entities, their routes and their tables."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.db import DatabaseError
+from sqlalchemy.exc import SQLAlchemyError
 
+from ._schema import compare
 from .conf import get_settings
 from .dispatcher import DjangoDispatcher, discover_entities, dispatchers
 from .entity import Entity, entity_classes
 
-__all__ = ["check_entities"]
+__all__ = ["check_entities", "check_schema"]
 
 
 def check_entities(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
@@ -108,3 +111,30 @@ def _check_sqlite_transactions() -> Iterator[CheckMessage]:
             "writers then wait for each other (up to the timeout option, 5 seconds by default).",
             id="nitro_dispatch.W003",
         )
+
+
+@register(Tags.database)
+def check_schema(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Entity tables and columns the database lacks, or holds differently.
+
+    A database check, as Django's own: it runs with ``check --database <alias>``, before
+    ``migrate`` (on the database migrated) and in ``manage.py test``, when the alias is the
+    entity database.
+    """
+    alias = get_settings().DATABASE
+    if alias not in (databases or ()):
+        return []
+    try:
+        return compare(alias).messages()
+    except (DatabaseError, SQLAlchemyError) as exc:
+        return [
+            Warning(
+                f"DATABASES[{alias!r}] could not be read, so the entity tables were not compared "
+                f"with it: {' '.join(str(exc).split())}",
+                hint=f"Make sure the database is running and that DATABASES[{alias!r}] points at "
+                f"it, then run manage.py check --database {alias}.",
+                id="nitro_dispatch.W007",
+            )
+        ]

@@ -7,7 +7,6 @@ entity database, so an exception leaves nothing written, in SQLModel or the Djan
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -19,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 
 from rustytags_backend.layout import csrf_header_name
 
+from ._js import js_arguments
 from .actions import ActionMetadata, get_action_metadata
 from .conf import get_settings
 from .entity import Entity, entity_classes
@@ -224,7 +224,5 @@ def datastar_action(
             **settings.get("headers", {}),
             csrf_header_name(): get_token(request),
         }
-    arguments: list[Any] = [url, settings] if settings else [url]
-    # In JSON, "@" only occurs inside strings, where JavaScript reads \u0040 as the same "@".
-    encoded = ", ".join(json.dumps(argument) for argument in arguments).replace("@", "\\u0040")
-    return f"@{metadata.method.lower()}({encoded})"
+    arguments = js_arguments(url, settings) if settings else js_arguments(url)
+    return f"@{metadata.method.lower()}({arguments})"

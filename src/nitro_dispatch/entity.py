@@ -30,7 +30,7 @@ from ._validation import (
     validate_values,
 )
 from .db import session
-from .exceptions import EntityGone
+from .exceptions import EntityGone, entity_not_found
 
 __all__ = ["Entity", "entity_classes", "entity_tables", "reference_django_tables"]
 
@@ -59,6 +59,34 @@ def _assigning_validated() -> Iterator[None]:
 _INTEGER_LITERAL: Final = re.compile(r"-?[0-9]{1,20}")
 
 
+class _NotAManager:
+    """What Django finds as an entity's ``_default_manager``: anything it asks of it raises a
+    TypeError that says the entity is not a model and what to use instead."""
+
+    def __init__(self, entity: type[Entity]) -> None:
+        self._entity = entity
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # protocol probes (copy, pickle, mocks) stay plain misses
+            raise AttributeError(name)
+        entity = self._entity.__name__
+        raise TypeError(
+            f"{entity} is a nitro_dispatch Entity, not a Django model: Django's model shortcuts "
+            f"and generic views cannot query it. Use {entity}.get_or_404(id) instead of "
+            f"get_object_or_404({entity}, ...); in a generic view, leave model unset and return "
+            f"{entity}.all() (or {entity}.filter(...)) from get_queryset(), or "
+            f"{entity}.get_or_404(...) from get_object()."
+        )
+
+
+class _DefaultManager:
+    # Django's get_object_or_404() and get_list_or_404() test for _default_manager, and its
+    # generic views read it first (``self.model._default_manager.all()``): entities answer with
+    # a stand-in that explains, so hasattr() stays True and no probe fails.
+    def __get__(self, instance: object, owner: type[Entity]) -> _NotAManager:
+        return _NotAManager(owner)
+
+
 class Entity(SQLModel, registry=_registry):
     """Base class of entities: ``class Todo(Entity, table=True): title: str``.
 
@@ -71,6 +99,8 @@ class Entity(SQLModel, registry=_registry):
     # The Django admin: True (derived options), False (not in the admin), a dict of ModelAdmin
     # options, or a ModelAdmin subclass.
     admin: ClassVar[Any] = True
+    # Not a Django model: see _DefaultManager.
+    _default_manager: ClassVar[_DefaultManager] = _DefaultManager()
 
     if TYPE_CHECKING:
         # For type checkers the key is open, so an entity may declare an integer one.
@@ -164,6 +194,18 @@ class Entity(SQLModel, registry=_registry):
             return None
         with session() as s:
             return s.get(cls, key, with_for_update=True if for_update else None)
+
+    @classmethod
+    def get_or_404(cls, id: Any, *, for_update: bool = False) -> Self:
+        """Return the entity with primary key *id*; raise Http404 if there is none.
+
+        The entity's ``get_object_or_404()``, for views: ``todo = Todo.get_or_404(pk)``.
+        *for_update* as for get().
+        """
+        entity = cls.get(id, for_update=for_update)
+        if entity is None:
+            raise entity_not_found(cls, id)
+        return entity
 
     @classmethod
     def exists(cls, id: Any) -> bool:

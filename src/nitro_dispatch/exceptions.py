@@ -5,8 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.utils.translation import gettext
 
-__all__ = ["EntityGone"]
+__all__ = ["EntityGone", "entity_not_found"]
+
+
+def entity_not_found(entity: type[Any], id: Any) -> Http404:
+    """The 404 for an *entity* with no row of key *id*, in the active language."""
+    return Http404(
+        gettext("%(entity)s with id %(id)s not found.")
+        % {"entity": entity.__name__, "id": repr(id)}
+    )
 
 
 class EntityGone(ObjectDoesNotExist):

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from django.forms import BaseForm
 from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic_core import InitErrorDetails
 
@@ -48,35 +50,38 @@ class BadRequest(Exception):
 
 @dataclass(frozen=True)
 class Parameters:
-    """How to call one action: its validating model and whether it takes the request."""
+    """How to call one action: its validating model, its forms and whether it takes the
+    request."""
 
     model: type[BaseModel]
     wants_request: bool
     many: frozenset[str]  # parameters read from every value of a repeated query key
+    forms: Mapping[str, type[BaseForm]] = dataclasses.field(default_factory=dict)
 
     def bind(self, request: HttpRequest) -> dict[str, Any]:
         """Return the keyword arguments for the action; raise BadRequest if invalid."""
-        if not self.model.model_fields:  # nothing to read: leave the body alone
+        if not self.model.model_fields and not self.forms:  # nothing to read: leave the body
             return {"request": request} if self.wants_request else {}
-        data: dict[str, Any] = {}
-        data.update(self._form(request.GET, skip="datastar"))
-        content_type = request.content_type or ""
-        if request.method in ("GET", "DELETE"):
-            if "datastar" in request.GET:
-                data.update(_json_object(request.GET["datastar"], "the 'datastar' parameter"))
-        elif content_type == "application/json" or content_type.endswith("+json"):
-            data.update(_json_object(request.body, "the JSON body"))
-        elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            data.update(self._form(request.POST, skip="csrfmiddlewaretoken"))
+        values = _values(request)
+        data: dict[str, Any] = self._form(request.GET, skip="datastar")
+        if isinstance(values, QueryDict):
+            data.update(self._form(values, skip="csrfmiddlewaretoken"))
+        elif values is not None:
+            data.update(values)
         try:
             validated = self.model.model_validate(data)
         except ValidationError as exc:
-            raise BadRequest(422, "Invalid parameters.", field_errors(exc)) from exc
+            raise BadRequest(422, gettext("Invalid parameters."), field_errors(exc)) from exc
         arguments = {name: getattr(validated, name) for name in type(validated).model_fields}
         problems = _unstorable(arguments)
         if problems:
             error = ValidationError.from_exception_data(self.model.__name__, problems)
-            raise BadRequest(422, "Invalid parameters.", field_errors(error))
+            raise BadRequest(422, gettext("Invalid parameters."), field_errors(error))
+        for name, form in self.forms.items():
+            # Bound, not validated: the action calls is_valid() and answers with the errors.
+            arguments[name] = form(
+                data=request.GET if values is None else values, files=request.FILES or None
+            )
         if self.wants_request:
             arguments["request"] = request
         return arguments
@@ -87,6 +92,21 @@ class Parameters:
             for key in values
             if key != skip and key in self.model.model_fields
         }
+
+
+def _values(request: HttpRequest) -> QueryDict | dict[str, Any] | None:
+    """What the request sends beside the query string: Datastar's signals (the ``datastar``
+    parameter of a GET or DELETE, or a JSON body), a form's fields, or None."""
+    content_type = request.content_type or ""
+    if request.method in ("GET", "DELETE"):
+        if "datastar" not in request.GET:
+            return None
+        return _json_object(request.GET["datastar"], gettext("the 'datastar' parameter"))
+    if content_type == "application/json" or content_type.endswith("+json"):
+        return _json_object(request.body, gettext("the JSON body"))
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return request.POST
+    return None
 
 
 def field_errors(exc: ValidationError) -> list[dict[str, Any]]:
@@ -105,11 +125,19 @@ def _json_object(raw: str | bytes, where: str) -> dict[str, Any]:
     try:
         value = json.loads(raw or b"{}", parse_constant=_not_json)
     except ValueError as exc:
-        raise BadRequest(400, f"Invalid JSON in {where}: {exc}.") from exc
+        raise BadRequest(
+            400, gettext("Invalid JSON in %(where)s: %(error)s.") % {"where": where, "error": exc}
+        ) from exc
     except RecursionError as exc:
-        raise BadRequest(400, f"Invalid JSON in {where}: nested too deeply.") from exc
+        raise BadRequest(
+            400, gettext("Invalid JSON in %(where)s: nested too deeply.") % {"where": where}
+        ) from exc
     if not isinstance(value, dict):
-        raise BadRequest(400, f"Expected a JSON object in {where}, got {type(value).__name__}.")
+        raise BadRequest(
+            400,
+            gettext("Expected a JSON object in %(where)s, got %(type)s.")
+            % {"where": where, "type": type(value).__name__},
+        )
     return value
 
 
@@ -122,6 +150,7 @@ def parameters_of(function: Callable[..., Any], skip_first: bool) -> Parameters:
     hints = typing.get_type_hints(function, include_extras=True)
     fields: dict[str, Any] = {}
     many = set()
+    forms: dict[str, type[BaseForm]] = {}
     wants_request = False
     parameters = list(inspect.signature(function).parameters.values())
     for parameter in parameters[1:] if skip_first else parameters:
@@ -131,6 +160,9 @@ def parameters_of(function: Callable[..., Any], skip_first: bool) -> Parameters:
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             continue
         annotation = hints.get(parameter.name, Any)
+        if isinstance(annotation, type) and issubclass(annotation, BaseForm):
+            forms[parameter.name] = annotation
+            continue
         default = ... if parameter.default is parameter.empty else parameter.default
         fields[parameter.name] = (annotation, default)
         if _is_sequence(annotation):
@@ -140,7 +172,7 @@ def parameters_of(function: Callable[..., Any], skip_first: bool) -> Parameters:
         __config__=ConfigDict(extra="ignore", allow_inf_nan=False),
         **fields,
     )
-    return Parameters(model, wants_request, frozenset(many))
+    return Parameters(model, wants_request, frozenset(many), forms)
 
 
 def _is_sequence(annotation: Any) -> bool:

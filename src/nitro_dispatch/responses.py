@@ -13,7 +13,6 @@ for ``None``.
 from __future__ import annotations
 
 import contextvars
-import json
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -31,9 +30,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from pydantic import BaseModel
 
-from rustytags_backend.html import Script
+from rustytags_backend.html import Div
 
 from . import _sse
+from ._js import js_arguments
 from .streams import SSE_HEADERS, stream_response
 
 __all__ = [
@@ -111,15 +111,16 @@ class Remove:
 
 @dataclass(frozen=True)
 class Redirect:
-    """Send the browser to *url* (a script patch for Datastar; a 302 for other clients)."""
+    """Send the browser to *url* (a patch for Datastar; a 302 for other clients)."""
 
     url: str
 
     def event(self) -> str:
-        # The URL is JSON-encoded, and Script() keeps it from ending the element.
-        script = Script(f"setTimeout(() => window.location = {json.dumps(self.url)})",
-                        data_effect="el.remove()")  # fmt: skip
-        return Patch(script, selector="body", mode="append").event()
+        # Not an inline <script>: under a Content-Security-Policy it would need the page's
+        # nonce, which this response cannot know. A Datastar expression runs wherever Datastar
+        # itself does (the policy must allow its expressions: 'unsafe-eval').
+        go = f"el.remove(); setTimeout(() => window.location.assign({js_arguments(self.url)}))"
+        return Patch(Div(hidden=True, data_init=go), selector="body", mode="append").event()
 
 
 def fragment(template_name: str | list[str], /, **context: Any) -> SafeString:
@@ -210,7 +211,7 @@ def to_response(request: HttpRequest, result: Any, status: int = 200) -> HttpRes
             if isinstance(result, Generator):
                 result.close()
             result = iter(())
-        return stream_response(result, events)
+        return stream_response(request, result, events)
     items = _items(result)
     if not items:
         return HttpResponse(status=204)

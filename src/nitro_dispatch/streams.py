@@ -1,5 +1,14 @@
 """Streamed answers: an action that returns a generator.
 
+A sync or an async generator streams the same way under WSGI and ASGI: event by event, with
+heartbeats while it waits, and closed when the client goes away.
+
+- WSGI, sync generator: it runs in a thread of its own, a little ahead of the response.
+- WSGI, async generator: it runs on an event loop of its own, in a thread of its own, for the
+  whole stream; the response's thread waits for each event.
+- ASGI, async generator: it runs on the server's event loop.
+- ASGI, sync generator: each step runs in a thread of the stream's own, never the request's.
+
 A stream runs after the view has returned and the middleware has finished, and may stay open
 for hours, so it gives back what the view needed as soon as it starts:
 
@@ -9,9 +18,9 @@ for hours, so it gives back what the view needed as soon as it starts:
   thread-sensitive thread) is shut down, so an idle async stream holds no thread either.
 
 A generator that queries the database gets a connection as usual; it is given back after each
-item the generator yields, unless the generator holds a transaction open across it. A sync
-generator runs in a thread of its own, so heartbeats go out while it blocks; that thread closes
-its connections when it ends, and ends at the generator's next step once the client has gone.
+item the generator yields, unless the generator holds a transaction open across it. A thread
+that runs a sync generator closes its connections when it ends, and ends once the step the
+generator was in when the client left has returned.
 """
 
 from __future__ import annotations
@@ -22,11 +31,14 @@ import contextvars
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any, Final
+from concurrent.futures import Future
+from functools import partial
+from typing import Any, Final, TypeVar
 
-from asgiref.sync import SyncToAsync, sync_to_async
+from asgiref.sync import SyncToAsync, ThreadSensitiveContext, sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from django.db import connections
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 
 from .conf import get_settings
 
@@ -36,16 +48,22 @@ SSE_HEADERS: Final = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 HEARTBEAT: Final = ": ping\n\n"
 
 Encode = Callable[[Any], str]
+T = TypeVar("T")
 
 
 def stream_response(
-    result: Iterator[Any] | AsyncIterator[Any], encode: Encode
+    request: HttpRequest, result: Iterator[Any] | AsyncIterator[Any], encode: Encode
 ) -> StreamingHttpResponse:
-    """A ``text/event-stream`` response sending ``encode(item)`` for each item of *result*."""
+    """A ``text/event-stream`` response sending ``encode(item)`` for each item of *result*,
+    iterated the way the server that got *request* (WSGI or ASGI) serves it."""
     heartbeat = get_settings().HEARTBEAT
-    content: Any
+    under_asgi = isinstance(request, ASGIRequest)
+    content: Iterator[str] | AsyncIterator[str]
     if isinstance(result, AsyncIterator):
-        content = _async_events(result, encode, heartbeat)
+        events = _async_events(result, encode, heartbeat)
+        content = events if under_asgi else _on_own_loop(events)
+    elif under_asgi:
+        content = _async_events(_stepped(result), encode, heartbeat)
     else:
         content = _sync_events(result, encode, heartbeat)
     response = StreamingHttpResponse(content, content_type="text/event-stream", headers=SSE_HEADERS)
@@ -104,9 +122,29 @@ async def _async_events(
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await pending
         await result.aclose()  # type: ignore[attr-defined]
+        await _release_thread()  # the generator's finally may have used a thread
 
 
 _END: Final = object()
+
+
+def _start_thread(target: Callable[[], object]) -> None:
+    # A daemon: a generator blocked for an hour must not hold up the server's shutdown.
+    threading.Thread(target=contextvars.copy_context().run, args=(target,), daemon=True).start()
+
+
+def _step(result: Iterator[Any]) -> Any:
+    """The next item of *result* (``_END`` after the last), its connections closed after it."""
+    value = next(result, _END)
+    close_connections()
+    return value
+
+
+def _finish(result: Iterator[Any]) -> None:
+    close = getattr(result, "close", None)
+    if close is not None:
+        close()
+    connections.close_all()
 
 
 def _sync_events(result: Iterator[Any], encode: Encode, heartbeat: float) -> Iterator[str]:
@@ -127,8 +165,7 @@ def _sync_events(result: Iterator[Any], encode: Encode, heartbeat: float) -> Ite
 
     def pump() -> None:
         try:
-            for value in result:
-                close_connections()
+            while (value := _step(result)) is not _END:
                 if not offer((None, value)):
                     break
             else:
@@ -136,13 +173,9 @@ def _sync_events(result: Iterator[Any], encode: Encode, heartbeat: float) -> Ite
         except BaseException as exc:  # handed to the response thread, which raises it
             offer((_END, exc))
         finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-            connections.close_all()
+            _finish(result)
 
-    thread = threading.Thread(target=contextvars.copy_context().run, args=(pump,), daemon=True)
-    thread.start()
+    _start_thread(pump)
     try:
         while True:
             try:
@@ -157,3 +190,86 @@ def _sync_events(result: Iterator[Any], encode: Encode, heartbeat: float) -> Ite
             yield encode(value)
     finally:
         stop.set()
+
+
+class _Worker:
+    """A daemon thread that runs the calls it is given one after the other, in one context."""
+
+    def __init__(self) -> None:
+        self._calls: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None]
+        self._calls = queue.SimpleQueue()
+        _start_thread(self._run)
+
+    def submit(self, call: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
+        self._calls.put((future, call))
+        return future
+
+    def stop(self) -> None:
+        """End the thread once the calls given so far have run."""
+        self._calls.put(None)
+
+    def _run(self) -> None:
+        while (job := self._calls.get()) is not None:
+            future, call = job
+            if not future.set_running_or_notify_cancel():
+                continue  # cancelled before it began
+            try:
+                future.set_result(call())
+            except BaseException as exc:  # the caller's to raise
+                future.set_exception(exc)
+
+
+async def _stepped(result: Iterator[Any]) -> AsyncIterator[Any]:
+    # A sync generator under ASGI: each step runs in a thread of the stream's own, so it may
+    # block while heartbeats go out. When the client leaves, the step under way cannot be
+    # interrupted: the same thread closes the generator once it returns (closing it meanwhile,
+    # from another thread, would fail with "generator already executing"), then ends.
+    worker = _Worker()
+    step = partial(_step, result)
+    try:
+        while (value := await asyncio.wrap_future(worker.submit(step))) is not _END:
+            yield value
+    finally:
+        worker.submit(partial(_finish, result))
+        worker.stop()
+
+
+def _on_own_loop(events: AsyncIterator[str]) -> Iterator[str]:
+    # An async generator under WSGI: one task on an event loop of its own, in a thread of its
+    # own, runs the whole stream (loop-bound objects work from one item to the next). It hands
+    # each event, heartbeats included, to the response's thread and waits to be asked for the
+    # next; once the server has closed the response, the wait is cancelled instead, the stream
+    # is closed on its loop and the thread ends.
+    handoff: queue.SimpleQueue[tuple[str, asyncio.Future[None]] | BaseException | None]
+    handoff = queue.SimpleQueue()
+
+    async def run() -> None:
+        # The generator's thread-sensitive calls get a thread of the stream's own, released
+        # after each item like the request's under ASGI.
+        async with ThreadSensitiveContext():
+            try:
+                async for event in events:
+                    asked = asyncio.get_running_loop().create_future()
+                    handoff.put((event, asked))
+                    await asked
+                handoff.put(None)
+            except BaseException as exc:  # handed to the response thread, which raises it
+                handoff.put(exc)
+            finally:
+                await events.aclose()  # type: ignore[attr-defined]
+
+    close_connections()
+    _start_thread(lambda: asyncio.run(run()))
+    asked: asyncio.Future[None] | None = None
+    try:
+        while (item := handoff.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            event, asked = item
+            yield event
+            asked.get_loop().call_soon_threadsafe(asked.set_result, None)
+            asked = None
+    finally:
+        if asked is not None:
+            asked.get_loop().call_soon_threadsafe(asked.cancel)

@@ -9,7 +9,9 @@ Errors for plain clients are HTTP statuses with a JSON body
 ``{"error": {"type", "message", "status_code", "details"}}``. Datastar ignores the bodies of
 non-200 answers, so a Datastar request that fails gets ``200`` with a signals patch
 ``{"_nitroError": {...}}`` the page can show; a redirect (``login_required``) becomes a
-client-side redirect.
+client-side redirect, back to the page the user acted from.
+
+Messages are marked for translation (``gettext``) and given in the request's language.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync, sync_to_async
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, SuspiciousOperation
 from django.db import DatabaseError as DjangoDatabaseError
 from django.db import IntegrityError as DjangoIntegrityError
@@ -29,16 +33,20 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
     HttpResponseNotAllowed,
+    HttpResponseRedirect,
     JsonResponse,
     UnreadablePostError,
 )
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import IntegrityError as SAIntegrityError
 
 from .conf import get_settings
 from .db import action_transaction
-from .exceptions import EntityGone
+from .exceptions import EntityGone, entity_not_found
 from .params import BadRequest, field_errors
 from .responses import Redirect, Signals, current_request, is_datastar, to_response
 
@@ -110,13 +118,36 @@ def _require_login(request: HttpRequest, route: Route) -> None:
         # imported while apps load.
         from django.contrib.auth.views import redirect_to_login
 
-        login = redirect_to_login(request.get_full_path())
+        back = _return_url(request)
+        login = redirect_to_login(back) if back else HttpResponseRedirect(_login_url())
         response = to_response(request, Redirect(login.url)) if is_datastar(request) else login
         raise _Refused(response)
 
 
+def _login_url() -> str:
+    return resolve_url(settings.LOGIN_URL)
+
+
+def _return_url(request: HttpRequest) -> str | None:
+    """Where the login page sends the user back to: the page, never an action URL.
+
+    A plain GET of an action URL is a page the user opened; anything else (a Datastar request,
+    a form POST) was sent from a page, named by the same-origin ``Referer``. Without one, the
+    login page's default (``LOGIN_REDIRECT_URL``) applies.
+    """
+    if request.method in ("GET", "HEAD") and not is_datastar(request):
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    return urlsplit(referer)._replace(scheme="", netloc="").geturl() or "/"
+
+
 def _refusal(route: Route) -> PermissionDenied:
-    return PermissionDenied(f"You may not {route.metadata.function_name.replace('_', ' ')}.")
+    action = route.metadata.function_name.replace("_", " ")
+    return PermissionDenied(gettext("You may not %(action)s.") % {"action": action})
 
 
 def _check_permission_name(request: HttpRequest, route: Route) -> None:
@@ -125,26 +156,19 @@ def _check_permission_name(request: HttpRequest, route: Route) -> None:
         raise _refusal(route)
 
 
-def _not_found(route: Route, id: Any) -> Http404:
-    return Http404(f"{route.entity.__name__} with id {id!r} not found.")
-
-
 def _check_permission_callable(request: HttpRequest, route: Route, target: Any, id: Any) -> None:
     permission = route.metadata.permission
     if permission is None or isinstance(permission, str) or permission(request, target):
         return
     # Refused for this entity: answer as for an id that does not exist, so that nobody
     # learns which ids do (as get_object_or_404() over the objects one may see).
-    raise _not_found(route, id) if route.kind == "instance" else _refusal(route)
+    raise entity_not_found(route.entity, id) if route.kind == "instance" else _refusal(route)
 
 
 def _target(route: Route, id: Any, lock: bool) -> Any:
     if route.kind != "instance":
         return route.entity
-    entity = route.entity.get(id, for_update=lock)
-    if entity is None:
-        raise _not_found(route, id)
-    return entity
+    return route.entity.get_or_404(id, for_update=lock)
 
 
 def _call(route: Route, target: Any, arguments: dict[str, Any]) -> Any:
@@ -190,11 +214,12 @@ def _handle(request: HttpRequest, route: Route, id: Any) -> HttpResponseBase:
         return _error(request, exc.status, "bad_request" if exc.status == 400
                       else "validation_error", exc.message, exc.details)  # fmt: skip
     except ValidationError as exc:  # invalid data given to an entity inside the action
-        return _error(request, 422, "validation_error", "Invalid data.", field_errors(exc))
+        return _error(request, 422, "validation_error", gettext("Invalid data."),
+                      field_errors(exc))  # fmt: skip
     except Http404 as exc:
         return _error(request, 404, "not_found", str(exc))
     except PermissionDenied as exc:
-        return _error(request, 403, "permission_denied", str(exc) or "Permission denied.")
+        return _error(request, 403, "permission_denied", str(exc) or gettext("Permission denied."))
     except EntityGone as exc:
         return _error(request, 409, "conflict", str(exc))
     except (SuspiciousOperation, UnreadablePostError) as exc:
@@ -208,19 +233,19 @@ def _handle(request: HttpRequest, route: Route, id: Any) -> HttpResponseBase:
         return _error(request, 400, "bad_request", str(exc) or name)
     except (DjangoIntegrityError, SAIntegrityError) as exc:
         logger.warning("Action %s conflicted: %s", route.path, exc, extra={"request": request})
-        return _error(request, 409, "conflict",
-                      "The change conflicts with the data stored; nothing was saved.")  # fmt: skip
+        message = gettext("The change conflicts with the data stored; nothing was saved.")
+        return _error(request, 409, "conflict", message)
     except (DjangoDatabaseError, DBAPIError) as exc:
         if _lost_race(exc):
             logger.warning("Action %s lost a race: %s", route.path, exc, extra={"request": request})
-            return _error(request, 409, "conflict", "The change conflicts with one made at the "
-                          "same time; nothing was saved. Try again.")  # fmt: skip
+            return _error(request, 409, "conflict", gettext("The change conflicts with one made "
+                          "at the same time; nothing was saved. Try again."))  # fmt: skip
         if _busy(exc):
             logger.warning(
                 "Action %s: the database is busy", route.path, extra={"request": request}
             )
-            return _error(request, 503, "busy", "The database is busy; nothing was saved. Try "
-                          "again in a moment.")  # fmt: skip
+            return _error(request, 503, "busy", gettext("The database is busy; nothing was "
+                          "saved. Try again in a moment."))  # fmt: skip
         return _failed(request, route)
     except Exception:
         return _failed(request, route)
@@ -232,4 +257,4 @@ def _failed(request: HttpRequest, route: Route) -> HttpResponseBase:
     if not is_datastar(request):
         raise  # to Django's 500 handling, with the debug page under DEBUG
     logger.exception("Action %s failed", route.path, extra={"request": request})
-    return _error(request, 500, "server_error", "The action failed on the server.")
+    return _error(request, 500, "server_error", gettext("The action failed on the server."))

@@ -10,8 +10,9 @@ from __future__ import annotations
 from .backend import RustyTags as RustyTags
 from .decorators import component as component
 from .layout import Page as Page
+from .layout import csp_nonce as csp_nonce
 from .shortcuts import render_template as render_template
 from .shortcuts import static as static
 from .shortcuts import url as url
 
-__all__ = ["Page", "RustyTags", "component", "render_template", "static", "url"]
+__all__ = ["Page", "RustyTags", "component", "csp_nonce", "render_template", "static", "url"]

@@ -85,7 +85,10 @@ class RustyTags(BaseEngine):
             found = self._templates[template_name]
         except KeyError:
             found = self._find(template_name)
-            if len(self._templates) < _MAX_CACHED:
+            # A miss while a module fails to import is not kept: once fixed, it may hold the
+            # name (runserver restarts on the fix; other servers would not).
+            keep = isinstance(found, Template) or self.loader.imported_cleanly()
+            if keep and len(self._templates) < _MAX_CACHED:
                 self._templates[template_name] = found
         if isinstance(found, Template):
             return found

@@ -7,7 +7,11 @@ from __future__ import annotations
 import random
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from tests.servers import ServedTestCase
+
+pytestmark = pytest.mark.slow  # real servers
 
 CLIENTS = 16
 

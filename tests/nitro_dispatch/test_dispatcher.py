@@ -120,17 +120,17 @@ class ResponseTests(TestCase):
         response = self.client.get(url("todo-nothing"), headers=DS)
         assert (response.status_code, response.content) == (204, b"")
 
-    def test_redirect_url_is_json_encoded_in_a_script(self):
+    def test_redirect_url_is_json_encoded_in_an_expression(self):
         response = self.client.get(url("todo-go"), headers=DS)
         assert response.content == (
             b"event: datastar-patch-elements\ndata: mode append\ndata: selector body\n"
-            b'data: elements <script data-effect="el.remove()">setTimeout(() => window.location = '
-            b'"/done/?note=it\'s")</script>\n\n'
+            b'data: elements <div hidden data-init="el.remove(); setTimeout(() =&gt; '
+            b'window.location.assign(&#34;/done/?note=it&#39;s&#34;))"></div>\n\n'
         )
 
     def test_django_redirect_becomes_a_datastar_redirect(self):
         response = self.client.get(url("todo-django_redirect"), headers=DS)
-        assert (response.status_code, b'window.location = "/elsewhere/"' in response.content) == (
+        assert (response.status_code, b"assign(&#34;/elsewhere/&#34;)" in response.content) == (
             200,
             True,
         )
@@ -288,18 +288,45 @@ class AuthTests(TestCase):
         self.todo = Todo.create(title="t")
         self.user = User.objects.create_user("ann", password="pw")
 
-    def test_login_required_redirects_anonymous_users(self):
+    def test_login_required_sends_a_form_post_back_to_the_page_it_came_from(self):
+        response = self.client.post(
+            url("todo-private", id=self.todo.id), headers={"Referer": "http://testserver/t/?p=2"}
+        )
+        assert (response.status_code, response["Location"]) == (302, "/login/?next=/t/%3Fp%3D2")
+
+    def test_login_required_sends_a_post_without_referer_to_the_login_page_alone(self):
         response = self.client.post(url("todo-private", id=self.todo.id))
-        assert (response.status_code, response["Location"]) == (
-            302,
-            f"/login/?next=/api/todo/{self.todo.id}/private",
+        assert (response.status_code, response["Location"]) == (302, "/login/")
+
+    def test_login_required_ignores_a_referer_from_another_site(self):
+        response = self.client.post(
+            url("todo-private", id=self.todo.id), headers={"Referer": "https://evil.example/"}
+        )
+        assert response["Location"] == "/login/"
+
+    def test_login_required_returns_a_plain_get_to_the_url_opened(self):
+        response = self.client.get(url("todo-peek", id=self.todo.id) + "?x=1")
+        assert response["Location"] == f"/login/?next=/api/todo/{self.todo.id}/peek%3Fx%3D1"
+
+    def test_login_required_returns_a_datastar_get_to_the_page_not_the_action(self):
+        response = self.client.get(
+            url("todo-peek", id=self.todo.id) + "?datastar=%7B%7D",
+            headers={**DS, "Referer": "http://testserver/board/"},
+        )
+        assert response.content.decode() == (
+            "event: datastar-patch-elements\ndata: mode append\ndata: selector body\n"
+            'data: elements <div hidden data-init="el.remove(); setTimeout(() =&gt; '
+            'window.location.assign(&#34;/login/?next=/board/&#34;))"></div>\n\n'
         )
 
-    def test_login_required_for_datastar_is_a_client_redirect(self):
-        response = self.client.post(url("todo-private", id=self.todo.id), headers=DS)
+    def test_login_required_for_datastar_is_a_client_redirect_to_the_page(self):
+        response = self.client.post(
+            url("todo-private", id=self.todo.id),
+            headers={**DS, "Referer": "http://testserver/board/"},
+        )
         assert (
             response.status_code,
-            f"/login/?next=/api/todo/{self.todo.id}/private" in response.content.decode(),
+            "window.location.assign(&#34;/login/?next=/board/&#34;)" in response.content.decode(),
         ) == (200, True)
 
     def test_login_required_lets_users_in(self):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ObjectDoesNotExist
@@ -229,10 +231,10 @@ class SaveTests(TestCase):
 
 
 class LockTests(TestCase):
-    def test_get_for_update_locks_the_row_on_postgresql(self):
+    def locked(self, *reads: Callable[[], object]) -> list[bool]:
+        """Run *reads*; return whether each statement they executed ends in FOR UPDATE."""
         from sqlalchemy import event
 
-        todo = Todo.create(title="a")
         statements: list[str] = []
 
         def record(conn: object, cursor: object, statement: str, *args: object) -> None:
@@ -240,9 +242,20 @@ class LockTests(TestCase):
 
         event.listen(get_engine(), "before_cursor_execute", record)
         try:
-            Todo.get(todo.id, for_update=True)
-            Todo.get(todo.id)
+            for read in reads:
+                read()
         finally:
             event.remove(get_engine(), "before_cursor_execute", record)
-        locked = [statement.endswith("FOR UPDATE") for statement in statements]
+        return [statement.endswith("FOR UPDATE") for statement in statements]
+
+    def test_get_for_update_locks_the_row_on_postgresql(self):
+        todo = Todo.create(title="a")
+        locked = self.locked(lambda: Todo.get(todo.id, for_update=True), lambda: Todo.get(todo.id))
+        assert locked == ([True, False] if connection.vendor == "postgresql" else [False, False])
+
+    def test_get_or_404_for_update_locks_the_row_on_postgresql(self):
+        todo = Todo.create(title="a")
+        locked = self.locked(
+            lambda: Todo.get_or_404(todo.id, for_update=True), lambda: Todo.get_or_404(todo.id)
+        )
         assert locked == ([True, False] if connection.vendor == "postgresql" else [False, False])

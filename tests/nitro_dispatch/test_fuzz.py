@@ -6,6 +6,7 @@ import json
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -80,6 +81,7 @@ class FuzzTests(TestCase):
             Note.count(),
         )
 
+    @pytest.mark.slow
     @settings(max_examples=1000, suppress_health_check=[HealthCheck.too_slow])
     @given(
         action=st.sampled_from(ACTIONS),

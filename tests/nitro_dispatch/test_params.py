@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from tests.nitro_dispatch.test_dispatcher import error_event
+from tests.nitro_dispatch.test_dispatcher import error_event, url
+from tests.todos.entities import Todo
 
 SEARCH = reverse("nitro:todo-search")
 TAGGED = reverse("nitro:todo-tagged")
@@ -309,3 +311,59 @@ class RequestLimitTests(TestCase):
         assert logs.records[0].getMessage() == (
             "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
         )
+
+
+class FormParameterTests(TestCase):
+    """A parameter annotated with a Django form class gets the form bound to the request."""
+
+    def test_form_fields_bind_the_form(self):
+        response = self.client.post(url("todo-add_from_form"), {"title": "From a form"})
+        assert (response.json(), Todo.count()) == (
+            {"created": "From a form", "attachment": None},
+            1,
+        )
+
+    def test_an_invalid_form_reaches_the_action_with_its_errors(self):
+        response = self.client.post(url("todo-add_from_form"), {"title": "x" * 21, "note": "n"})
+        assert (response.status_code, response.json(), Todo.count()) == (
+            200,
+            {
+                "errors": {
+                    "title": [
+                        {
+                            "message": "Ensure this value has at most 20 characters (it has 21).",
+                            "code": "max_length",
+                        }
+                    ]
+                },
+                "note": "n",
+            },
+            0,
+        )
+
+    def test_datastar_signals_bind_the_form(self):
+        response = self.client.post(
+            url("todo-add_from_form"),
+            {"title": "Signal", "other": 1},
+            content_type="application/json",
+        )
+        assert response.json() == {"created": "Signal", "attachment": None}
+
+    def test_uploaded_files_bind_the_form(self):
+        upload = SimpleUploadedFile("notes.txt", b"hello")
+        response = self.client.post(
+            url("todo-add_from_form"), {"title": "Filed", "attachment": upload}
+        )
+        assert response.json() == {"created": "Filed", "attachment": "notes.txt"}
+
+    def test_a_nul_character_is_a_form_error_not_a_500(self):
+        response = self.client.post(url("todo-add_from_form"), {"title": "a\x00b"})
+        assert response.json()["errors"]["title"][0]["code"] == "null_characters_not_allowed"
+
+    def test_a_get_binds_the_form_to_the_signals(self):
+        response = self.client.get(url("todo-preview_form"), {"datastar": '{"title": "ok"}'})
+        assert response.json() == {"bound": True, "valid": True}
+
+    def test_a_get_without_signals_binds_the_form_to_the_query_string(self):
+        response = self.client.get(url("todo-preview_form"), {"title": ""})
+        assert response.json() == {"bound": True, "valid": False}

@@ -65,12 +65,17 @@ class OtherPatchTests(SimpleTestCase):
     def test_remove(self):
         assert remove("#x") == Remove("#x")
 
-    def test_redirect_cannot_end_its_script(self):
-        assert redirect("/a</script><script>alert(1)").event() == (
+    def test_redirect_is_an_expression_not_an_inline_script(self):
+        # An inline <script> would need the page's CSP nonce, which no later response knows.
+        assert redirect("/a</div><script>alert(1)").event() == (
             "event: datastar-patch-elements\ndata: mode append\ndata: selector body\n"
-            'data: elements <script data-effect="el.remove()">setTimeout(() => window.location = '
-            '"/a<\\/script><script>alert(1)")</script>\n\n'
+            'data: elements <div hidden data-init="el.remove(); setTimeout(() =&gt; '
+            'window.location.assign(&#34;/a&lt;/div&gt;&lt;script&gt;alert(1)&#34;))"></div>\n\n'
         )
+
+    def test_redirect_url_cannot_call_a_datastar_action(self):
+        event = redirect("/x?a=@post('/y')").event()
+        assert "assign(&#34;/x?a=\\u0040post(&#39;/y&#39;)&#34;)" in event
 
     def test_redirect_object(self):
         assert redirect("/x") == Redirect("/x")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from datastar_py import ServerSentEventGenerator
 from datastar_py.consts import ElementPatchMode
 from django.test import SimpleTestCase
@@ -81,6 +82,7 @@ class EventTests(SimpleTestCase):
             else [("datastar-patch-elements", {"selector": "#x"})]
         )
 
+    @pytest.mark.slow
     @given(
         st.dictionaries(
             st.text(),

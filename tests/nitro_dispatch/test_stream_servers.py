@@ -5,28 +5,52 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Callable
 
 import pytest
 
 from tests.servers import ServedTestCase
 
+pytestmark = pytest.mark.slow  # real servers
+
 DS = "Datastar-Request: true\r\n"
 
 
-async def open_stream(port: int, path: str) -> asyncio.StreamWriter:
-    """Open a Datastar stream and wait for its first event; return its connection."""
+EVENT = b"event: datastar-patch-signals"
+
+
+async def read_stream(
+    port: int, path: str, until: Callable[[bytes], bool], seconds: float = 60
+) -> tuple[asyncio.StreamWriter, bytes]:
+    """Open a Datastar stream and read it until what came satisfies *until*, for *seconds* at
+    most; return its connection and what came."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{DS}\r\n".encode())
     await writer.drain()
     received = b""
-    while b"datastar-patch-signals" not in received:
-        chunk = await asyncio.wait_for(reader.read(4096), 60)
-        if not chunk:
-            raise ConnectionError(f"{path} closed before its first event: {received!r}")
-        received += chunk
+    async with asyncio.timeout(seconds):
+        while not until(received):
+            chunk = await reader.read(4096)
+            if not chunk:
+                raise ConnectionError(f"{path} closed early: {received!r}")
+            received += chunk
     assert received.startswith(b"HTTP/1.1 200"), received
+    return writer, received
+
+
+async def open_stream(port: int, path: str) -> asyncio.StreamWriter:
+    """Open a Datastar stream and wait for its first event; return its connection."""
+    writer, _ = await read_stream(port, path, lambda received: EVENT in received)
     return writer
+
+
+def an_event_came(received: bytes) -> bool:
+    return b"\n\n" in received.partition(EVENT)[2]
+
+
+def pinged_after_an_event(received: bytes) -> bool:
+    return b": ping\n\n" in received.partition(EVENT)[2]
 
 
 async def open_streams(
@@ -62,9 +86,75 @@ class StreamServerTestCase(ServedTestCase):
     def connections(self) -> int:
         return self.database.connections() if self.database.vendor == "postgresql" else 0
 
+    # A generator of the other kind than the server's (sync under ASGI, async under WSGI)
+    # streams as one of its own kind does.
+
+    def assert_streams_event_by_event(self, path: str) -> None:
+        # *path* sends one event, then its generator waits for an hour: the event comes first.
+        async def scenario() -> bytes:
+            writer, received = await read_stream(self.server.port, path, an_event_came, 10)
+            abort([writer])
+            return received
+
+        assert asyncio.run(scenario()).count(EVENT) == 1
+
+    def assert_sends_heartbeats(self, path: str) -> None:
+        async def scenario() -> None:
+            writer, _ = await read_stream(self.server.port, path, pinged_after_an_event, 10)
+            abort([writer])
+
+        asyncio.run(scenario())
+
+    def assert_closed_when_the_client_leaves(self, action: str) -> None:
+        tag = uuid.uuid4().hex
+        threads = self.server.threads()
+
+        async def scenario() -> None:
+            path = f"/api/todo/{action}?tag={tag}"
+            writer, _ = await read_stream(self.server.port, path, lambda r: EVENT in r, 10)
+            abort([writer])
+
+        def closings() -> list[str]:
+            rows = self.database.query("SELECT text FROM note WHERE text LIKE ?", f"{tag} %")
+            return [text for (text,) in rows]
+
+        asyncio.run(scenario())
+        deadline = time.monotonic() + 10
+        while not closings() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # The thread it ran in ends with it.
+        assert (closings(), settled(self.server.threads, threads, 5) <= threads) == (
+            [f"{tag} GeneratorExit"],
+            True,
+        )
+
+    def assert_idle_streams_hold_no_connection(self, path: str) -> None:
+        if self.database.vendor != "postgresql":
+            pytest.skip("counts PostgreSQL's connections (pg_stat_activity)")
+
+        async def scenario() -> tuple[int, int]:
+            streams = await open_streams(self.server.port, path, 4, 4)
+            during = settled(self.connections, 0, 5)
+            abort(streams)
+            return during, settled(self.connections, 0, 5)
+
+        assert asyncio.run(scenario()) == (0, 0)
+
 
 class UvicornStreamTests(StreamServerTestCase):
     kind = "uvicorn"
+
+    def test_sync_generator_streams_event_by_event(self):
+        self.assert_streams_event_by_event("/api/todo/ticker?every=3600")
+
+    def test_sync_generator_sends_heartbeats_while_it_blocks(self):
+        self.assert_sends_heartbeats("/api/todo/ticker?every=3600")
+
+    def test_sync_generator_is_closed_when_the_client_leaves(self):
+        self.assert_closed_when_the_client_leaves("closing")
+
+    def test_idle_sync_streams_hold_no_connection(self):
+        self.assert_idle_streams_hold_no_connection("/api/todo/ticker?every=3600")
 
     def test_a_thousand_idle_streams_leave_requests_working(self):
         counter = self.new_counter()
@@ -99,6 +189,18 @@ class UvicornStreamTests(StreamServerTestCase):
 
 class GthreadStreamTests(StreamServerTestCase):
     kind = "gunicorn-gthread"
+
+    def test_async_generator_streams_event_by_event(self):
+        self.assert_streams_event_by_event("/api/todo/idle")
+
+    def test_async_generator_sends_heartbeats_while_it_waits(self):
+        self.assert_sends_heartbeats("/api/todo/idle")
+
+    def test_async_generator_is_closed_when_the_client_leaves(self):
+        self.assert_closed_when_the_client_leaves("async_closing")
+
+    def test_idle_async_streams_hold_no_connection(self):
+        self.assert_idle_streams_hold_no_connection("/api/todo/idle")
 
     def test_idle_streams_hold_no_connection(self):
         if self.database.vendor != "postgresql":

@@ -5,22 +5,31 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 from unittest import mock
 
 import pytest
 from asgiref.sync import SyncToAsync, ThreadSensitiveContext, sync_to_async
 from django.conf import settings
+from django.core.handlers.asgi import ASGIHandler
 from django.db import connection, connections, transaction
-from django.test import TestCase, TransactionTestCase, override_settings
+from django.test import SimpleTestCase, TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
+from nitro_dispatch import streams
 from nitro_dispatch.responses import events as encode
 from nitro_dispatch.streams import _async_events, _sync_events
-from tests.todos.entities import Todo
+from tests.todos.entities import Note, Todo
 
 DS = {"Datastar-Request": "true"}
+
+
+def ticks(count: int) -> list[bytes]:
+    return [
+        f'event: datastar-patch-signals\ndata: signals {{"tick":{n}}}\n\n'.encode()
+        for n in range(count)
+    ]
 
 
 class SyncStreamTests(TestCase):
@@ -94,10 +103,7 @@ class AsyncTests(TestCase):
     async def test_async_generator_streams(self):
         response = await self.async_client.get(reverse("nitro:todo-async_stream"), headers=DS)
         chunks = [chunk async for chunk in response.streaming_content]  # type: ignore[attr-defined]
-        assert chunks == [
-            f'event: datastar-patch-signals\ndata: signals {{"tick":{n}}}\n\n'.encode()
-            for n in range(2)
-        ]
+        assert chunks == ticks(2)
 
 
 class AsyncTransactionTests(TestCase):
@@ -311,3 +317,202 @@ class AsyncStreamThreadTests(TransactionTestCase):
             return [event async for event in _async_events(_slow_numbers(), encode, 5)]
 
         assert asyncio.run(serve()) == ['event: datastar-patch-signals\ndata: signals {"n":1}\n\n']
+
+
+TICK = b'event: datastar-patch-signals\ndata: signals {"tick":1}\n\n'
+
+
+def pinged_after_an_event(received: bytes) -> bool:
+    return b": ping" in received.partition(TICK)[2]
+
+
+def notes(tag: str) -> list[str]:
+    return [note.text for note in Note.all() if note.text.startswith(f"{tag} ")]
+
+
+async def serve_asgi(path: str, query: str, leave: Callable[[bytes], bool]) -> bytes:
+    """GET *path* from Django's ASGI handler as an ASGI server calls it; the client leaves
+    (``http.disconnect``) once what it has received satisfies *leave*. Return what it got."""
+    received = b""
+    left = asyncio.Event()
+    messages = [{"type": "http.request", "body": b""}]
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop()
+        await left.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: Mapping[str, Any]) -> None:
+        nonlocal received
+        received += message.get("body", b"")
+        if leave(received):
+            left.set()
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "query_string": query.encode(),
+        "headers": [(b"host", b"testserver"), (b"datastar-request", b"true")],
+    }
+    await asyncio.wait_for(ASGIHandler()(scope, receive, send), 10)
+    return received
+
+
+class CrossStreamContract:
+    """What a generator of the other kind than the server's gets: the same as its own kind."""
+
+    action: str
+
+    def stream(self, query: str, leave: Callable[[bytes], bool]) -> bytes:
+        raise NotImplementedError
+
+    def test_events_come_while_the_generator_runs(self):
+        # The generator never ends: what came, came before its end.
+        received = self.stream("tag=early&every=0.2", lambda received: TICK in received)
+        assert received.replace(b": ping\n\n", b"") == TICK
+
+    def test_heartbeats_while_the_generator_waits(self):
+        received = self.stream("tag=ping&every=0.5", pinged_after_an_event)
+        assert received.count(TICK) == 1
+
+    def test_generator_is_closed_when_the_client_leaves(self):
+        self.stream("tag=left", lambda received: TICK in received)
+        assert wait_for(lambda: notes("left") == ["left GeneratorExit"]), notes("left")
+
+
+@override_settings(NITRO_DISPATCH={"HEARTBEAT": 0.05})
+class SyncGeneratorUnderAsgiTests(CrossStreamContract, TransactionTestCase):
+    def stream(self, query: str, leave: Callable[[bytes], bool]) -> bytes:
+        return asyncio.run(serve_asgi(reverse("nitro:todo-closing"), query, leave))
+
+    async def test_sync_generator_streams_to_the_end(self):
+        response = await self.async_client.get(reverse("nitro:todo-stream"), headers=DS)
+        chunks = [chunk async for chunk in response.streaming_content]  # type: ignore[attr-defined]
+        assert chunks == ticks(3)
+
+
+@override_settings(NITRO_DISPATCH={"HEARTBEAT": 0.05})
+class AsyncGeneratorUnderWsgiTests(CrossStreamContract, TransactionTestCase):
+    def stream(self, query: str, leave: Callable[[bytes], bool]) -> bytes:
+        response = self.client.get(f"{reverse('nitro:todo-async_closing')}?{query}", headers=DS)
+        received = b""
+        try:
+            for chunk in response.streaming_content:  # type: ignore[attr-defined]
+                received += chunk
+                if leave(received):
+                    break
+        finally:
+            response.close()  # what a WSGI server does once the client has gone
+        return received
+
+    def test_async_generator_streams_to_the_end(self):
+        response = self.client.get(reverse("nitro:todo-async_stream"), headers=DS)
+        assert list(response.streaming_content) == ticks(2)  # type: ignore[attr-defined]
+
+
+class SteppedTests(TransactionTestCase):
+    """A sync generator under ASGI, each step in a thread of the stream's own."""
+
+    def test_steps_run_in_one_thread_that_is_not_the_requests(self):
+        steps: list[threading.Thread] = []
+
+        def numbers() -> Iterator[dict[str, int]]:
+            for n in range(2):
+                steps.append(threading.current_thread())
+                yield {"n": n}
+
+        async def serve() -> tuple[int, bool, bool]:
+            async with ThreadSensitiveContext():
+                view = await sync_to_async(threading.current_thread)()
+                events = [e async for e in _async_events(streams._stepped(numbers()), encode, 5)]
+                return len(events), steps[0] is steps[1], view in steps
+
+        assert asyncio.run(serve()) == (2, True, False)
+        assert wait_for(lambda: not steps[0].is_alive())
+
+    def test_connection_is_closed_after_each_step(self):
+        used: list[Any] = []
+
+        def polling() -> Iterator[dict[str, int]]:
+            used.append(connections["default"])
+            yield {"open": Todo.count()}
+            yield {"closed": used[0].connection is None}
+
+        async def serve() -> list[str]:
+            return [e async for e in _async_events(streams._stepped(polling()), encode, 5)]
+
+        assert asyncio.run(serve())[1] == encode({"closed": True})
+
+    def test_error_in_the_generator_reaches_the_response(self):
+        def broken() -> Iterator[dict[str, int]]:
+            yield {"a": 1}
+            raise RuntimeError("stream broke")
+
+        async def serve() -> list[str]:
+            return [e async for e in _async_events(streams._stepped(broken()), encode, 5)]
+
+        with pytest.raises(RuntimeError, match="stream broke"):
+            asyncio.run(serve())
+
+
+class WorkerTests(SimpleTestCase):
+    def test_call_cancelled_before_it_began_is_skipped(self):
+        worker = streams._Worker()
+        release = threading.Event()
+        ran: list[str] = []
+        first = worker.submit(lambda: release.wait(5))
+        second = worker.submit(lambda: ran.append("second"))
+        second.cancel()
+        release.set()
+        third = worker.submit(lambda: ran.append("third"))
+        worker.stop()
+        assert (first.result(5), third.result(5), ran) == (True, None, ["third"])
+
+
+class OwnLoopTests(TransactionTestCase):
+    """An async generator under WSGI, on an event loop of its own."""
+
+    def test_every_step_runs_on_one_loop_in_a_thread_of_its_own(self):
+        loops: list[tuple[asyncio.AbstractEventLoop, threading.Thread]] = []
+
+        async def numbers() -> AsyncIterator[dict[str, int]]:
+            for n in range(2):
+                loops.append((asyncio.get_running_loop(), threading.current_thread()))
+                yield {"n": n}
+
+        events = list(streams._on_own_loop(_async_events(numbers(), encode, 5)))
+        (loop, thread), *rest = loops
+        assert (len(events), rest, thread is threading.current_thread()) == (
+            2,
+            [(loop, thread)],
+            False,
+        )
+        assert wait_for(lambda: not thread.is_alive())
+
+    def test_thread_the_generator_needs_is_released_after_each_item(self):
+        seen: list[tuple[threading.Thread, Any]] = []
+
+        def where() -> tuple[threading.Thread, Any]:
+            Todo.count()
+            return threading.current_thread(), connections["default"]
+
+        async def reading() -> AsyncIterator[dict[str, int]]:
+            for n in range(2):
+                seen.append(await sync_to_async(where)())
+                yield {"n": n}
+
+        events = list(streams._on_own_loop(_async_events(reading(), encode, 5)))
+        (first, wrapper), (second, _) = seen
+        assert (len(events), first is second, wrapper.connection) == (2, False, None)
+
+    def test_error_in_the_generator_reaches_the_response(self):
+        async def broken() -> AsyncIterator[dict[str, int]]:
+            yield {"a": 1}
+            raise RuntimeError("stream broke")
+
+        events = streams._on_own_loop(_async_events(broken(), encode, 5))
+        next(events)
+        with pytest.raises(RuntimeError, match="stream broke"):
+            next(events)

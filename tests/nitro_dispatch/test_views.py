@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.test import RequestFactory, TestCase, TransactionTestCase
+from django.test import RequestFactory, TestCase, TransactionTestCase, override_settings
 from django.urls import resolve, reverse
+from django.utils import translation
 
+from tests.catalogs import write_catalog
 from tests.nitro_dispatch.test_dispatcher import DS, error_event, url
 from tests.nitro_dispatch.test_sse import datastar_client_reads
 from tests.todos.entities import STARTED, Todo
@@ -256,3 +260,37 @@ class UnreadableBodyTests(TestCase):
             "bad_request",
             ["WARNING:nitro_dispatch:connection reset"],
         )
+
+
+class TranslationTests(TestCase):
+    """The dispatcher's messages are marked for translation and given in the active language."""
+
+    def setUp(self):
+        self.client.force_login(User.objects.create_user("ann", password="pw"))
+        self.locale = tempfile.TemporaryDirectory()
+        self.addCleanup(self.locale.cleanup)
+        write_catalog(
+            Path(self.locale.name, "de", "LC_MESSAGES", "django.mo"),
+            {
+                "You may not %(action)s.": "Das ist nicht erlaubt: %(action)s.",
+                "%(entity)s with id %(id)s not found.": "%(entity)s %(id)s gibt es nicht.",
+                "Invalid parameters.": "Ungültige Parameter.",
+            },
+        )
+
+    def post_in_german(self, path: str, **kwargs: Any) -> Any:
+        with override_settings(LOCALE_PATHS=[self.locale.name]), translation.override("de"):
+            return self.client.post(path, **kwargs)
+
+    def test_a_refusal_is_translated(self):
+        todo = Todo.create(title="t")
+        response = self.post_in_german(url("todo-guarded", id=todo.id))
+        assert response.json()["error"]["message"] == "Das ist nicht erlaubt: guarded."
+
+    def test_a_missing_entity_is_translated(self):
+        response = self.post_in_german(url("todo-toggle", id="gone"))
+        assert response.json()["error"]["message"] == "Todo 'gone' gibt es nicht."
+
+    def test_invalid_parameters_are_translated(self):
+        response = self.post_in_german(url("todo-add"), data={"title": ""})
+        assert response.json()["error"]["message"] == "Ungültige Parameter."

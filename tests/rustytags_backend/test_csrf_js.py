@@ -26,6 +26,7 @@ globalThis.window = {
   location: {origin: "https://example.com"},
 };
 globalThis.document = {
+  cookie: "",
   baseURI: "https://example.com/page/",
   querySelector: (selector) => {
     const name = selector.match(/name="([^"]+)"/)[1];
@@ -45,6 +46,12 @@ const ds = {"Datastar-Request": "true"};
   await fetch(new Request("https://example.com/api/r", {method: "PUT", headers: ds}));
   metas["csrf-token"] = "ROTATED";
   await fetch("/api/x", {method: "PATCH", headers: ds});
+  metas["csrf-cookie-name"] = "csrftoken";
+  await fetch("/api/x", {method: "POST", headers: ds});
+  document.cookie = "theme=dark; csrftoken=FROM%2BCOOKIE; csrftoken2=NOT";
+  await fetch("/api/x", {method: "POST", headers: ds});
+  delete metas["csrf-cookie-name"];
+  await fetch("/api/x", {method: "POST", headers: ds});
   delete metas["csrf-token"];
   await fetch("/api/x", {method: "POST", headers: ds});
   console.log(JSON.stringify(calls));
@@ -67,5 +74,8 @@ def test_token_goes_only_with_unsafe_same_origin_datastar_requests() -> None:
         "OWN",  # a header the action set itself
         "TOKEN",  # a Request object
         "ROTATED",  # read at request time
+        "ROTATED",  # the cookie is named but not set
+        "FROM+COOKIE",  # the cookie, which follows a rotation in another tab
+        "ROTATED",  # a cookie the page does not name is not read
         None,  # no token on the page
     ]

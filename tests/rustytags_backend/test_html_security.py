@@ -260,6 +260,7 @@ def test_any_style_content_stays_in_the_style(value: str) -> None:
     )
 
 
+@pytest.mark.slow
 @given(st.dictionaries(parseable_text, st.recursive(
     st.none() | st.booleans() | st.integers() | parseable_text,
     lambda inner: st.lists(inner) | st.dictionaries(parseable_text, inner),

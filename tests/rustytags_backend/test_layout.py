@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
+import tempfile
+from pathlib import Path
+from typing import Any
 
+import django
 import pytest
+from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory, SimpleTestCase, override_settings
 from django.utils import translation
@@ -13,13 +20,22 @@ from django.utils import translation
 from rustytags_backend import Page
 from rustytags_backend.conf import get_settings
 from rustytags_backend.html import Link, P
+from rustytags_backend.layout import _error_messages
+from tests.catalogs import write_catalog
 
 DATASTAR = (
     '<script type="module" '
     'src="https://cdn.jsdelivr.net/gh/starfederation/datastar@v1.0.1/bundles/datastar.js">'
     "</script>"
 )
+MESSAGES = json.dumps(_error_messages()).replace('"', "&#34;")
 HEAD = '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+
+
+def scripts_with_the_policys_nonce(response: Any) -> int:
+    """How many elements of *response* carry the nonce its CSP header names."""
+    [nonce] = re.findall(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    return int(response.content.decode().count(f'nonce="{nonce}"'))
 
 
 class PageTests(SimpleTestCase):
@@ -44,7 +60,7 @@ class PageTests(SimpleTestCase):
         with translation.override("de"):
             assert Page(title="t").startswith('<!doctype html><html lang="de">')
 
-    def test_request_adds_the_csrf_token_and_script(self):
+    def test_request_adds_the_csrf_token_error_messages_and_scripts(self):
         request = RequestFactory().get("/")
         get_token(request)
         page = Page(title="t", request=request, nonce="n0nce")
@@ -52,12 +68,68 @@ class PageTests(SimpleTestCase):
             f'<!doctype html><html lang="en-us"><head>{HEAD}<title>t</title>'
             '<meta name="csrf-token" content="[A-Za-z0-9]{64}">'
             '<meta name="csrf-header-name" content="X-CSRFTOKEN">'
+            '<meta name="csrf-cookie-name" content="csrftoken">'
+            f'<meta name="nitro-error-messages" content="{re.escape(MESSAGES)}">'
             '<script type="module" src="/static/rustytags_backend/csrf.js" nonce="n0nce">'
+            "</script>"
+            '<script type="module" src="/static/rustytags_backend/errors.js" nonce="n0nce">'
             "</script>"
             '<script type="module" src="https://cdn.jsdelivr.net/gh/starfederation/datastar@'
             'v1.0.1/bundles/datastar.js" nonce="n0nce"></script></head><body></body></html>',
             page,
         )
+
+    @override_settings(CSRF_COOKIE_HTTPONLY=True)
+    def test_an_httponly_csrf_cookie_is_not_named(self):
+        assert "csrf-cookie-name" not in Page(title="t", request=RequestFactory().get("/"))
+
+    @override_settings(CSRF_USE_SESSIONS=True)
+    def test_a_csrf_token_in_the_session_is_not_named_as_a_cookie(self):
+        request = RequestFactory().get("/")
+        request.session = SessionStore()
+        assert "csrf-cookie-name" not in Page(title="t", request=request)
+
+    @override_settings(CSRF_COOKIE_NAME="site_csrf")
+    def test_csrf_cookie_name_follows_the_setting(self):
+        page = Page(title="t", request=RequestFactory().get("/"))
+        assert '<meta name="csrf-cookie-name" content="site_csrf">' in page
+
+    def test_error_messages_are_in_the_active_language(self):
+        with tempfile.TemporaryDirectory() as locale:
+            write_catalog(
+                Path(locale, "de", "LC_MESSAGES", "django.mo"),
+                {"Too many requests. Wait a moment, then try again.": "Zu viele Anfragen."},
+            )
+            with override_settings(LOCALE_PATHS=[locale]), translation.override("de"):
+                page = Page(title="t", request=RequestFactory().get("/"))
+        assert "&#34;429&#34;: &#34;Zu viele Anfragen.&#34;" in page
+
+    @pytest.mark.skipif(django.VERSION < (6, 0), reason="Django 6.0 brought its CSP middleware")
+    @override_settings(SECURE_CSP={"script-src": ["'self'", "<CSP_NONCE_SENTINEL>"]})
+    def test_scripts_get_the_nonce_of_djangos_csp_middleware(self):
+        from django.middleware.csp import ContentSecurityPolicyMiddleware
+
+        request = RequestFactory().get("/")
+        middleware = ContentSecurityPolicyMiddleware(
+            lambda request: HttpResponse(Page(title="t", request=request))
+        )
+        assert scripts_with_the_policys_nonce(middleware(request)) == 3
+
+    def test_scripts_get_the_nonce_of_django_csp(self):
+        from csp.constants import NONCE, SELF
+        from csp.middleware import CSPMiddleware
+
+        request = RequestFactory().get("/")
+        with override_settings(
+            CONTENT_SECURITY_POLICY={"DIRECTIVES": {"script-src": [SELF, NONCE]}}
+        ):
+            response = CSPMiddleware(
+                lambda request: HttpResponse(Page(title="t", request=request))
+            )(request)
+        assert scripts_with_the_policys_nonce(response) == 3
+
+    def test_without_a_csp_middleware_scripts_have_no_nonce(self):
+        assert "nonce" not in Page(title="t", request=RequestFactory().get("/"))
 
     @override_settings(CSRF_HEADER_NAME="HTTP_X_MY_CSRF")
     def test_csrf_header_name_follows_the_setting(self):
@@ -79,6 +151,16 @@ class PageTests(SimpleTestCase):
             '<script type="module" src="/static/js/datastar.js" integrity="sha384-x" '
             'crossorigin="anonymous"></script>'
         ) in Page(title="t")
+
+
+class ClientUrlTests(SimpleTestCase):
+    @override_settings(RUSTYTAGS={"DATASTAR_URL": "js/datastar.js"})
+    def test_a_static_file_name_is_resolved_with_static(self):
+        assert '<script type="module" src="/static/js/datastar.js"></script>' in Page(title="t")
+
+    @override_settings(RUSTYTAGS={"DATASTAR_URL": "//cdn.example/datastar.js"})
+    def test_a_scheme_relative_url_is_used_as_it_is(self):
+        assert '<script type="module" src="//cdn.example/datastar.js"></script>' in Page(title="t")
 
 
 class SettingsTests(SimpleTestCase):

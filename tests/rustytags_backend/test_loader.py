@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
-from django.test import SimpleTestCase, override_settings
+from django.template.loader import get_template, render_to_string
+from django.test import RequestFactory, SimpleTestCase, override_settings
+from django.views.debug import ExceptionReporter
 
 from rustytags_backend import RustyTags
+from rustytags_backend.loader import Broken
 
 TESTS = Path(__file__).resolve().parent.parent
 PROJECT_COMPONENTS = TESTS / "project_components"
@@ -343,6 +346,193 @@ class BrokenModuleTests(SimpleTestCase):
             engine(DIRS=[self.directory]).get_template("page.html")
         write(self.directory, {"__init__.py": COMPONENT_MODULE})
         assert engine(DIRS=[self.directory]).get_template("page.html").render() == "<p>ok</p>"
+
+
+SYNTAX_ERROR = "x = 1\ndef page(:\n    pass\n"
+
+
+def engine_first(directory: Path | str) -> list[dict[str, Any]]:
+    """TEMPLATES: a RustyTags engine on *directory* only, then Django's with the apps'."""
+    return [
+        {"BACKEND": "rustytags_backend.RustyTags", "DIRS": [directory]},
+        {"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True},
+    ]
+
+
+NAMED_MODULE = COMPONENT_MODULE.replace("@component", '@component("named.html")')
+
+
+class BrokenModuleBesideOthersTests(SimpleTestCase):
+    """A module that fails to import breaks only the names that map to it."""
+
+    def setUp(self):
+        self.directory = Path(self.enterContext(_tmpdir())).resolve()
+
+    def engine(self) -> RustyTags:
+        return engine(DIRS=[self.directory], APP_DIRS=False)
+
+    def broken_reason(self, filename: str = "broken.py") -> str:
+        return (
+            f"Failed to import: SyntaxError: invalid syntax ({self.directory / filename}, line 2)"
+        )
+
+    def test_registered_name_in_another_module_resolves(self):
+        write(self.directory, {"broken.py": SYNTAX_ERROR, "pages.py": NAMED_MODULE})
+        assert self.engine().get_template("named.html").render() == "<p>ok</p>"
+
+    def test_miss_lists_the_broken_module_and_why(self):
+        write(self.directory, {"broken.py": SYNTAX_ERROR, "pages.py": NAMED_MODULE})
+        with pytest.raises(TemplateDoesNotExist) as excinfo:
+            self.engine().get_template("nothing/here.html")
+        assert [(origin.name, reason) for origin, reason in excinfo.value.tried] == [
+            (str(self.directory / "nothing.py"), "Source does not exist"),
+            (str(self.directory / "broken.py"), self.broken_reason()),
+        ]
+
+    def test_miss_of_a_registered_name_lists_the_broken_module(self):
+        write(self.directory, {"broken.py": SYNTAX_ERROR})
+        with pytest.raises(TemplateDoesNotExist) as excinfo:
+            self.engine().get_template("some-page.html")
+        assert [(origin.name, reason) for origin, reason in excinfo.value.tried] == [
+            (str(self.directory), "No component registered as 'some-page'"),
+            (str(self.directory / "broken.py"), self.broken_reason()),
+        ]
+
+    def test_import_errors_are_listed_with_the_line_of_the_module(self):
+        write(
+            self.directory,
+            {
+                "needs.py": "x = 1\n\nimport no_such_dependency_here\n",
+                "raises.py": "x = 1\nraise RuntimeError\n",
+                "calls.py": "import json\n\njson.loads('{')\n",
+            },
+        )
+        with pytest.raises(TemplateDoesNotExist) as excinfo:
+            self.engine().get_template("nothing/here.html")
+        assert [reason for _, reason in excinfo.value.tried[1:]] == [
+            "Failed to import: JSONDecodeError: Expecting property name enclosed in double "
+            f"quotes: line 1 column 2 (char 1) ({self.directory / 'calls.py'}, line 3)",
+            "Failed to import: ModuleNotFoundError: No module named 'no_such_dependency_here' "
+            f"({self.directory / 'needs.py'}, line 3)",
+            f"Failed to import: RuntimeError ({self.directory / 'raises.py'}, line 2)",
+        ]
+
+    def test_error_without_a_line_in_the_module_names_the_module(self):
+        broken = Broken.of("/components/pages.py", RuntimeError("boom"))
+        assert broken.reason == "Failed to import: RuntimeError: boom (/components/pages.py)"
+
+    def test_syntax_error_in_a_module_it_imports_names_that_file(self):
+        write(
+            self.directory,
+            {"helpers.py": SYNTAX_ERROR, "uses.py": "from . import helpers\n"},
+        )
+        with pytest.raises(TemplateDoesNotExist) as excinfo:
+            self.engine().get_template("nothing/here.html")
+        assert [(origin.name, reason) for origin, reason in excinfo.value.tried[1:]] == [
+            (str(self.directory / "helpers.py"), self.broken_reason("helpers.py")),
+            (str(self.directory / "uses.py"), self.broken_reason("helpers.py")),
+        ]
+
+    def test_django_templates_behind_the_engine_still_resolve(self):
+        write(self.directory, {"broken.py": SYNTAX_ERROR})
+        with override_settings(TEMPLATES=engine_first(self.directory)):
+            html = render_to_string("testapp/card.html", {"title": "T"})
+        assert html == '<div class="card">T</div>\n'
+
+    def test_debug_page_postmortem_lists_the_broken_module(self):
+        write(self.directory, {"broken.py": SYNTAX_ERROR})
+        with override_settings(TEMPLATES=engine_first(self.directory)):
+            try:
+                get_template("nothing/here.html")
+            except TemplateDoesNotExist:
+                html = ExceptionReporter(
+                    RequestFactory().get("/"), *sys.exc_info()
+                ).get_traceback_html()
+        assert (
+            f"rustytags_backend.backend.RustyTags</code>: {self.directory / 'broken.py'} "
+            f"({self.broken_reason()})"
+        ) in html
+
+    def test_component_of_the_broken_module_is_still_a_syntax_error(self):
+        write(self.directory, {"broken.py": SYNTAX_ERROR, "pages.py": NAMED_MODULE})
+        rt = self.engine()
+        with pytest.raises(TemplateDoesNotExist):
+            rt.get_template("named-missing.html")
+        with pytest.raises(TemplateSyntaxError) as excinfo:
+            rt.get_template("broken/page.html")
+        debug = excinfo.value.template_debug  # type: ignore[attr-defined]
+        assert (debug["name"], debug["line"], debug["during"]) == (
+            str(self.directory / "broken.py"),
+            2,
+            "def page(:",
+        )
+
+    def test_fixed_module_is_seen_by_the_next_lookup(self):
+        write(self.directory, {"broken.py": SYNTAX_ERROR})
+        rt = self.engine()
+        with pytest.raises(TemplateDoesNotExist):
+            rt.get_template("other.html")
+        write(self.directory, {"broken.py": NAMED_MODULE})
+        assert rt.get_template("named.html").render() == "<p>ok</p>"
+
+    def test_a_name_missed_while_its_module_was_broken_is_found_once_fixed(self):
+        write(self.directory, {"broken.py": SYNTAX_ERROR})
+        rt = self.engine()
+        with pytest.raises(TemplateDoesNotExist):
+            rt.get_template("named.html")
+        write(self.directory, {"broken.py": NAMED_MODULE})
+        assert rt.get_template("named.html").render() == "<p>ok</p>"
+
+    def test_a_miss_is_kept_once_every_module_imports(self):
+        write(self.directory, {"pages.py": NAMED_MODULE})
+        rt = self.engine()
+        with pytest.raises(TemplateDoesNotExist):
+            rt.get_template("later.html")
+        write(self.directory, {"later.py": NAMED_MODULE.replace("named.html", "later.html")})
+        with pytest.raises(TemplateDoesNotExist):
+            rt.get_template("later.html")
+
+    def assert_package_fails_only_names_inside(self, rt: RustyTags, below: str) -> None:
+        """With *below*/__init__.py broken, a name of a module inside raises its error, and a
+        name whose module does not exist is a miss that lists the package."""
+        init = self.directory / below / "__init__.py"
+        prefix = f"{below}/" if below else ""
+        write(self.directory, {f"{prefix}__init__.py": SYNTAX_ERROR, f"{prefix}inside.py": ""})
+        with pytest.raises(TemplateDoesNotExist) as excinfo:
+            rt.get_template(f"{prefix}absent/page.html")
+        with pytest.raises(TemplateSyntaxError) as raised:
+            rt.get_template(f"{prefix}inside/page.html")
+        assert (
+            [(origin.name, reason) for origin, reason in excinfo.value.tried],
+            raised.value.template_debug["name"],  # type: ignore[attr-defined]
+        ) == (
+            [
+                (str(self.directory / prefix / "absent.py"), "Source does not exist"),
+                (str(init), self.broken_reason(f"{prefix}__init__.py")),
+            ],
+            str(init),
+        )
+
+    def test_broken_package_fails_only_names_of_modules_inside_it(self):
+        write(self.directory, {"pages.py": NAMED_MODULE})
+        rt = self.engine()
+        self.assert_package_fails_only_names_inside(rt, "sub")
+        assert rt.get_template("named.html").render() == "<p>ok</p>"
+
+    def test_broken_init_of_a_dirs_folder(self):
+        self.assert_package_fails_only_names_inside(self.engine(), "")
+
+    def test_dotted_path_below_a_broken_init(self):
+        write(self.directory, {"__init__.py": SYNTAX_ERROR, "pages.py": COMPONENT_MODULE})
+        rt = self.engine()
+        package = rt.loader.roots[0].package
+        with pytest.raises(TemplateDoesNotExist) as excinfo:
+            rt.get_template(f"{package}.absent:page")
+        with pytest.raises(TemplateSyntaxError):
+            rt.get_template(f"{package}.pages:page")
+        with pytest.raises(TemplateSyntaxError):
+            rt.get_template(f"{package}:page")
+        assert [reason for _, reason in excinfo.value.tried] == ["Source does not exist"]
 
 
 class _tmpdir:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
 from asgiref.sync import sync_to_async
+from django import forms
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.contrib.auth.models import Group
@@ -49,6 +50,11 @@ class Tag(BaseModel):
 class Spot:
     name: str
     row: int = 0
+
+
+class TitleForm(forms.Form):
+    title = forms.CharField(max_length=20)
+    attachment = forms.FileField(required=False)
 
 
 # The streams that have begun (see Todo.watched).
@@ -171,6 +177,24 @@ class Todo(Entity, table=True):
     def private(self) -> dict[str, str]:
         return {"title": self.title}
 
+    @action(method="GET", login_required=True)
+    def peek(self) -> dict[str, str]:
+        return {"title": self.title}
+
+    @classmethod
+    @action(method="POST")
+    def add_from_form(cls, form: TitleForm, note: str = "") -> dict[str, Any]:
+        if not form.is_valid():
+            return {"errors": form.errors.get_json_data(), "note": note}
+        upload = form.cleaned_data["attachment"]
+        todo = cls.create(title=form.cleaned_data["title"])
+        return {"created": todo.title, "attachment": upload.name if upload else None}
+
+    @classmethod
+    @action(method="GET")
+    def preview_form(cls, form: TitleForm) -> dict[str, Any]:
+        return {"bound": form.is_bound, "valid": form.is_valid()}
+
     @action(method="POST", permission="todos.change_todo")
     def guarded(self) -> dict[str, str]:
         return {"title": self.title}
@@ -223,6 +247,31 @@ class Todo(Entity, table=True):
         while True:
             yield signals(open=cls.count(completed=False))
             time.sleep(every)
+
+    @classmethod
+    @action(method="GET")
+    def closing(cls, tag: str, every: float = 0.1) -> Iterator[Any]:
+        # A page that ticks until its client leaves; how its generator ended is written down.
+        import time
+
+        try:
+            while True:
+                yield signals(tick=1)
+                time.sleep(every)
+        except BaseException as exc:
+            Note.create(text=f"{tag} {type(exc).__name__}")
+            raise
+
+    @classmethod
+    @action(method="GET")
+    async def async_closing(cls, tag: str, every: float = 0.1) -> AsyncIterator[Any]:
+        try:
+            while True:
+                yield signals(tick=1)
+                await asyncio.sleep(every)
+        except BaseException as exc:
+            await sync_to_async(Note.create)(text=f"{tag} {type(exc).__name__}")
+            raise
 
     @classmethod
     @action(method="GET")

@@ -6,6 +6,7 @@ from django.middleware.csrf import get_token
 from django.urls import path
 
 from tests.todos.entities import Todo
+from tests.todos.generic_views import TodoDetailView, TodoListView
 
 
 def csrf(request: HttpRequest) -> JsonResponse:
@@ -20,4 +21,6 @@ async def open_todos(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("csrf/", csrf, name="csrf"),
     path("async/open/", open_todos, name="async-open"),
+    path("generic/todos/", TodoListView.as_view(), name="generic-todo-list"),
+    path("generic/todos/<str:pk>/", TodoDetailView.as_view(), name="generic-todo-detail"),
 ]

@@ -72,7 +72,7 @@ class Todo(Entity, table=True):
         ]
 
     @classmethod
-    @action(method="POST")
+    @action(method="POST", login_required=True)  # signed-out users are sent to sign in first
     def clear_completed(cls, request: HttpRequest, filter: Filter = "all") -> list[Any]:
         # One statement: a todo reopened meanwhile by someone else is not deleted.
         cleared = cls.delete_where(completed=True)

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from nitro_dispatch import datastar_action
-from rustytags_backend import Page, component, render_template, url
+from rustytags_backend import Page, component, csp_nonce, render_template, url
 from rustytags_backend.html import (
     H1,
     A,
@@ -76,7 +76,7 @@ def page(todos: list[Todo], request: HttpRequest) -> str:
         help_card(request),
         title="todos",
         request=request,
-        head=[Style(CSS), Link(rel="icon", href="data:,")],
+        head=[Style(CSS, nonce=csp_nonce(request)), Link(rel="icon", href="data:,")],
         signals={
             "title": "",
             "open": Todo.count(completed=False),
