@@ -119,13 +119,10 @@ def _require_login(request: HttpRequest, route: Route) -> None:
         from django.contrib.auth.views import redirect_to_login
 
         back = _return_url(request)
-        login = redirect_to_login(back) if back else HttpResponseRedirect(_login_url())
-        response = to_response(request, Redirect(login.url)) if is_datastar(request) else login
-        raise _Refused(response)
-
-
-def _login_url() -> str:
-    return resolve_url(settings.LOGIN_URL)
+        url = redirect_to_login(back).url if back else resolve_url(settings.LOGIN_URL)
+        if is_datastar(request):
+            raise _Refused(to_response(request, Redirect(url)))
+        raise _Refused(HttpResponseRedirect(url))
 
 
 def _return_url(request: HttpRequest) -> str | None:
