@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
@@ -13,8 +14,9 @@ DATABASES: dict[str, dict[str, object]] = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": ":memory:",
-        # A file, so the live server's threads get connections of their own.
-        "TEST": {"NAME": str(TESTS / ".test-db.sqlite3")},
+        # A file, so the live server's threads get connections of their own; runs side by side
+        # each name theirs.
+        "TEST": {"NAME": os.environ.get("RUSTYTAGS_TEST_DB", str(TESTS / ".test-db.sqlite3"))},
         "OPTIONS": {"transaction_mode": "IMMEDIATE"},
     }
 }

@@ -13,5 +13,6 @@ DATABASES = {
         "PORT": os.environ.get("POSTGRES_PORT", "5432"),
         "USER": os.environ.get("POSTGRES_USER", "postgres"),
         "NAME": "nitro_dispatch",
+        "TEST": {"NAME": os.environ.get("RUSTYTAGS_TEST_PG_DB", "test_nitro_dispatch")},
     }
 }

@@ -50,7 +50,7 @@ Elements
 
 from __future__ import annotations
 
-from ._elements import CustomTag, Fragment, Tag, element
+from .._elements import CustomTag, Fragment, Tag, element
 
 # HTML elements
 A = element("a")
