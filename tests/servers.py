@@ -186,8 +186,11 @@ class Server:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        group = os.getpgid(self.process.pid)
-        os.killpg(group, signal.SIGTERM)
+        # The server's process group is its pid (start_new_session): still there after the
+        # server itself has exited, as long as a worker of it lives.
+        group = self.process.pid
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(15)
         with contextlib.suppress(ProcessLookupError):  # workers a graceful stop left behind

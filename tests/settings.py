@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "tests.otherapp",
     "nitro_dispatch",
     "tests.todos",
+    "tests.async_app",
+    "tests.ported_actions",
+    "tests.ported",
 ]
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",

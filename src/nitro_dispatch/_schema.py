@@ -22,9 +22,8 @@ from sqlalchemy.engine.reflection import ObjectKind
 from sqlalchemy.schema import CreateColumn
 from sqlalchemy.sql.type_api import TypeDecorator
 
+from ._tables import entity_tables, table_class
 from .db import get_engine
-from .dispatcher import discover_entities
-from .entity import Entity, entity_tables
 
 __all__ = ["Drift", "compare"]
 
@@ -102,13 +101,13 @@ def compare(alias: str) -> Drift:
     return drift
 
 
-def _owner(table: Table) -> tuple[type[Entity] | None, str]:
-    """The entity of *table* and its dotted path (for a table made without an entity, the
-    metadata's)."""
-    for entity in discover_entities():
-        if entity.__table__ is table:  # type: ignore[attr-defined]
-            return entity, f"{entity.__module__}.{entity.__qualname__}"
-    return None, "nitro_dispatch.Entity.metadata"
+def _owner(table: Table) -> tuple[type[Any] | None, str]:
+    """The class of *table* (an entity, or a SQLModel class such as a link table) and its dotted
+    path; for a table made without a class, the metadata's."""
+    klass = table_class(table)
+    if klass is None:
+        return None, "sqlmodel.SQLModel.metadata"
+    return klass, f"{klass.__module__}.{klass.__qualname__}"
 
 
 def _compare_columns(

@@ -26,6 +26,7 @@ __all__ = [
     "SIGNED_64",
     "column_errors",
     "entity_columns",
+    "entity_key",
     "entity_vendor",
     "integer_bounds",
     "integer_error",
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 _UNSTORABLE: Final = re.compile("[\x00\ud800-\udfff]")
+_INTEGER_LITERAL: Final = re.compile(r"-?[0-9]{1,20}")
 # The widest integers a column holds: BIGINT, and SQLite's INTEGER.
 SIGNED_64: Final = (-(2**63), 2**63 - 1)
 # PostgreSQL's integer types; SQLite stores every integer in up to 64 bits.
@@ -80,6 +82,21 @@ def integer_error(value: int, bounds: tuple[int, int]) -> InitErrorDetails | Non
 def entity_columns(entity: type[Entity]) -> dict[str, Column[Any]]:
     mapper = sa_inspect(entity)
     return {name: attribute.columns[0] for name, attribute in mapper.column_attrs.items()}
+
+
+def entity_key(entity: type[Entity], id: Any) -> Any:
+    """*id* as the key column of *entity* takes it, or None if no row can have it."""
+    column = entity_columns(entity)["id"]
+    if isinstance(column.type, Integer):
+        if isinstance(id, str) and _INTEGER_LITERAL.fullmatch(id):
+            id = int(id)
+        if isinstance(id, bool) or not isinstance(id, int):
+            return None
+        low, high = integer_bounds(column.type, entity_vendor())
+        return id if low <= id <= high else None
+    if isinstance(id, str) and text_error(id) is not None:
+        return None
+    return id
 
 
 def entity_vendor() -> str:

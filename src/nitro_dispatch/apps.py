@@ -32,9 +32,10 @@ def create_tables(using: str, plan: Any = None, **kwargs: Any) -> None:
     """
     from django.apps import apps
 
+    from ._tables import entity_tables, reference_django_tables
     from .conf import get_settings
     from .db import get_engine
-    from .entity import Entity, entity_tables, reference_django_tables
+    from .entity import Entity
 
     if using != get_settings().DATABASE:
         return

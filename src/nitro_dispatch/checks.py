@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +10,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import DatabaseError
 from sqlalchemy.exc import SQLAlchemyError
 
+from ._model import Kind, hidden
 from ._schema import compare
 from .conf import get_settings
 from .dispatcher import DjangoDispatcher, discover_entities, dispatchers
@@ -20,7 +21,8 @@ __all__ = ["check_entities", "check_schema"]
 
 def check_entities(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Duplicate routes, unvalidatable parameters, entity classes without a table, columns the
-    admin cannot show, and a SQLite database in deferred transaction mode."""
+    admin cannot show, a SQLite database in deferred transaction mode, and fields that hide
+    Entity's methods."""
     try:
         routed = dispatchers() or [DjangoDispatcher()]
     except Exception:  # a broken URLconf: Django's own URL checks report it
@@ -31,6 +33,7 @@ def check_entities(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
         *_check_tables(),
         *_check_admin_columns(),
         *_check_sqlite_transactions(),
+        *_check_hidden(klass for klass in entity_classes() if klass.model_config.get("table")),
     ]
 
 
@@ -111,6 +114,40 @@ def _check_sqlite_transactions() -> Iterator[CheckMessage]:
             "writers then wait for each other (up to the timeout option, 5 seconds by default).",
             id="nitro_dispatch.W003",
         )
+
+
+def _check_hidden(entities: Iterable[type[Entity]]) -> Iterator[CheckMessage]:
+    for entity in entities:
+        for name, kind in hidden(entity).items():
+            declared = "field" if name in entity.model_fields else "relationship"
+            names = {"entity": entity.__name__, "name": name, "declared": declared}
+            column = (
+                f"; its column can keep its name: Field(..., sa_column_kwargs={{'name': {name!r}}})"
+            )
+            yield Warning(
+                f"The {declared} {name!r} of {entity.__module__}.{entity.__qualname__} hides "
+                f"Entity.{name}{_CALLED[kind]}: {_HIDDEN[kind].format(**names)} Entity's other "
+                f"methods still work on {entity.__name__}: none of them uses {name}.",
+                hint=f"Rename the {declared} to {_USE[kind].format(**names)}"
+                f"{column if declared == 'field' else ''}.",
+                obj=entity,
+                id="nitro_dispatch.W008",
+            )
+
+
+_CALLED: dict[Kind, str] = {"class method": "()", "method": "()", "property": "", "option": ""}
+_HIDDEN: dict[Kind, str] = {
+    "class method": "{entity}.{name} is the {declared}, so {entity}.{name}() fails.",
+    "method": "on a {entity}, .{name} is the {declared}, so .{name}() fails.",
+    "property": "on a {entity}, .{name} is the {declared}.",
+    "option": "{entity}.{name} is the {declared}, so the option keeps its default for {entity}.",
+}
+_USE: dict[Kind, str] = {
+    "class method": "call {entity}.{name}()",
+    "method": "call .{name}() on a {entity}",
+    "property": "read .{name} of a {entity}",
+    "option": "set the option {entity}.{name}",
+}
 
 
 @register(Tags.database)

@@ -5,6 +5,10 @@ Django's connection for the current thread (``connections[alias]``) at every che
 SQLModel and the Django ORM share one connection and one transaction: ``transaction.atomic()``
 commits or rolls back both, Django's ``TestCase`` isolates entity rows, and the engine follows the
 test database. The engine never commits, rolls back or closes that connection; Django does.
+
+An async action's coroutine runs on an event loop of its own (see _async.py); there, the entity
+API runs on the connection of the thread holding the action's transaction. Elsewhere, from a
+thread running an event loop, Django refuses synchronous database calls, and so do entities.
 """
 
 from __future__ import annotations
@@ -14,16 +18,22 @@ from contextlib import ExitStack, contextmanager
 from functools import cache
 from typing import Any, Final
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from sqlalchemy import Engine, create_engine
+from django.db.backends.base.base import BaseDatabaseWrapper
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.pool import ConnectionPoolEntry, Pool
 from sqlalchemy.pool.base import _ConnectionRecord
 from sqlalchemy.sql import sqltypes
 from sqlmodel import Session
 
-__all__ = ["action_transaction", "get_engine", "session"]
+from ._async import bridged_connection
+
+__all__ = ["action_transaction", "django_connection", "get_engine", "session"]
+
+# Where a connection the engine hands out keeps the Django connection wrapper it belongs to.
+_WRAPPER_INFO: Final = "nitro_dispatch.wrapper"
 
 _DIALECTS: Final = {
     ("sqlite", "sqlite3"): "sqlite+pysqlite://",
@@ -40,13 +50,10 @@ class DjangoConnectionPool(Pool):
         super().__init__(self._django_connection, reset_on_return=None, **kwargs)
 
     def _django_connection(self) -> Any:
-        wrapper = connections[self.alias]
-        wrapper.ensure_connection()
-        return wrapper.connection
+        return _django_wrapper(self.alias).connection
 
     def _do_get(self) -> ConnectionPoolEntry:
-        wrapper = connections[self.alias]
-        wrapper.ensure_connection()
+        wrapper = _django_wrapper(self.alias)
         # One record per physical connection and pool, kept on Django's (thread-local) wrapper:
         # the dialect's connect hooks then run once per Django connection, not per session.
         records: dict[int, _ConnectionRecord] = wrapper.__dict__.setdefault(
@@ -55,6 +62,7 @@ class DjangoConnectionPool(Pool):
         record = records.get(id(self))
         if record is None or record.dbapi_connection is not wrapper.connection:
             record = records[id(self)] = _ConnectionRecord(self)
+        record.info[_WRAPPER_INFO] = wrapper
         return record
 
     def _do_return_conn(self, record: ConnectionPoolEntry) -> None:
@@ -68,6 +76,30 @@ class DjangoConnectionPool(Pool):
 
     def status(self) -> str:
         return f"DjangoConnectionPool of DATABASES[{self.alias!r}]"
+
+
+_ASYNC_REFUSED: Final = (
+    "The entity API is synchronous, and this thread runs an event loop. In async code, call "
+    "it through asgiref's sync_to_async: `await sync_to_async(Todo.get)(id)`. An async "
+    "@action may call it directly (not an async generator action: its stream runs after the "
+    "action has returned)."
+)
+
+
+def _django_wrapper(alias: str) -> BaseDatabaseWrapper:
+    """Django's connection *alias* for this call, connected: an async action's (see
+    _async.py), or this thread's."""
+    wrapper = bridged_connection(alias)
+    if wrapper is not None:
+        # Connected, as the action's transaction is open; ensure_connection() would refuse to
+        # run on the action's event loop.
+        return wrapper
+    wrapper = connections[alias]
+    try:
+        wrapper.ensure_connection()
+    except SynchronousOnlyOperation as exc:
+        raise SynchronousOnlyOperation(_ASYNC_REFUSED) from exc
+    return wrapper
 
 
 def _leave_alone(*args: Any) -> None:
@@ -125,6 +157,18 @@ def _build_engine(alias: str) -> Engine:
             sqltypes.Time: _Time,
         }
     return engine
+
+
+def django_connection(connection: Connection) -> BaseDatabaseWrapper | None:
+    """The Django connection (``connections[alias]``) a SQLAlchemy *connection* of an entity
+    engine runs on, or None for a connection of another engine.
+
+    For ``transaction.on_commit()``-style work in SQLAlchemy events:
+    ``django_connection(connection).on_commit(...)`` (an async action's writes included,
+    whose thread is not the connection's).
+    """
+    wrapper = connection.info.get(_WRAPPER_INFO)
+    return wrapper if isinstance(wrapper, BaseDatabaseWrapper) else None
 
 
 def get_engine(alias: str = DEFAULT_DB_ALIAS) -> Engine:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote, urlencode
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
@@ -19,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from rustytags_backend.layout import csrf_header_name
 
 from ._js import js_arguments
-from .actions import ActionMetadata, get_action_metadata
+from .actions import PLACEHOLDER, ActionMetadata, get_action_metadata
 from .conf import get_settings
 from .entity import Entity, entity_classes
 from .params import Parameters, parameters_of
@@ -53,17 +54,44 @@ class Route:
     @property
     def name(self) -> str:
         """The URL name (without namespace): ``<entity>-<method>``."""
-        return f"{self.entity.route_name()}-{self.metadata.function_name}"
+        return f"{self.entity._route_name()}-{self.metadata.function_name}"
 
     @property
     def route(self) -> str:
-        """The URL pattern, relative to the dispatcher's prefix."""
-        segment = (self.metadata.path or self.metadata.function_name).strip("/")
+        """The URL pattern, relative to the dispatcher's prefix.
+
+        Raise ImproperlyConfigured for a path= of several segments that an instance action
+        cannot have without ``{id}``, or a class action cannot have with it.
+        """
+        path = self.metadata.path
+        segments = path.strip("/").split("/") if path else [self.metadata.function_name]
+        if len(segments) == 1:
+            if self.kind == "instance":
+                return f"{self.entity._route_name()}/{self._key()}/{segments[0]}"
+            return f"{self.entity._route_name()}/{segments[0]}"
+        # Several segments are the whole URL, as in Nitro.
+        if (PLACEHOLDER in segments) != (self.kind == "instance"):
+            raise ImproperlyConfigured(self._path_problem())
+        return "/".join(self._key() if part == PLACEHOLDER else part for part in segments)
+
+    def _key(self) -> str:
+        # A string key may hold any character, "/" included.
+        return f"<{'int' if _integer_key(self.entity) else 'path'}:id>"
+
+    def _path_problem(self) -> str:
+        path = self.metadata.path
         if self.kind == "instance":
-            # A string key may hold any character, "/" included.
-            converter = "int" if _integer_key(self.entity) else "path"
-            return f"{self.entity.route_name()}/<{converter}:id>/{segment}"
-        return f"{self.entity.route_name()}/{segment}"
+            return (
+                f"{self.path} is an instance action, but path={path!r} (a whole URL, as in "
+                f"Nitro) has no {PLACEHOLDER} for the entity's id. Write it where the id goes "
+                f"('/ops/{PLACEHOLDER}/add'), or give one segment ('add') for "
+                f"{self.entity._route_name()}/<id>/add."
+            )
+        return (
+            f"{self.path} is a {self.kind} action, with no entity id for the {PLACEHOLDER} "
+            f"of path={path!r}. Remove {PLACEHOLDER}: a parameter named id comes from the "
+            "query string or the body."
+        )
 
     @property
     def parameters(self) -> Parameters:
@@ -102,7 +130,8 @@ class DjangoDispatcher:
 
     ``path("api/", include(DjangoDispatcher().urls))``: ``POST api/todo/<id>/toggle`` for an
     instance action, ``GET api/todo/open_count`` for a class action, named
-    ``nitro:todo-toggle`` and ``nitro:todo-open_count`` (*namespace* ``"nitro"``). *entities*
+    ``nitro:todo-toggle`` and ``nitro:todo-open_count`` (*namespace* ``"nitro"``). An action's
+    ``path=`` of several segments is its whole URL below *prefix*, as in Nitro. *entities*
     defaults to every table entity (apps' ``entities`` modules are imported at startup).
     """
 
@@ -213,7 +242,7 @@ def datastar_action(
         )
     entity: type[Entity] = owner if isinstance(owner, type) else type(owner)
     kwargs = {} if isinstance(owner, type) else {"id": owner.id}
-    url = reverse(f"{namespace}:{entity.route_name()}-{metadata.function_name}", kwargs=kwargs)
+    url = reverse(f"{namespace}:{entity._route_name()}-{metadata.function_name}", kwargs=kwargs)
     # reverse() leaves RFC 3986's sub-delimiters, ":" and "@" as they are; encode all of them.
     url = quote(url, safe="/%")
     if params:

@@ -2,41 +2,35 @@
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self
 
-from django.db import models
 from pydantic_core import InitErrorDetails
-from sqlalchemy import BigInteger, Column, Integer, SmallInteger, String, Table, Uuid, delete, func
+from sqlalchemy import delete, func, null
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session, object_session, registry
+from sqlalchemy.orm import Session, object_session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.types import TypeEngine
 from sqlmodel import Field, SQLModel, select
 
+from ._listing import Listing
+from ._manager import DefaultManager
+from ._model import EntityMetaclass
+from ._query import field_clauses, known_field, page
 from ._validation import (
     column_errors,
     entity_columns,
-    entity_vendor,
-    integer_bounds,
+    entity_key,
     raise_errors,
-    text_error,
     validate_field,
     validate_values,
 )
 from .db import session
 from .exceptions import EntityGone, entity_not_found
 
-__all__ = ["Entity", "entity_classes", "entity_tables", "reference_django_tables"]
-
-# Entities keep their own metadata, apart from other SQLModel models in the process:
-# `migrate` creates exactly these tables.
-_registry = registry()
+__all__ = ["Entity", "entity_classes"]
 
 
 def _new_id() -> str:
@@ -56,51 +50,25 @@ def _assigning_validated() -> Iterator[None]:
         _validated.reset(token)
 
 
-_INTEGER_LITERAL: Final = re.compile(r"-?[0-9]{1,20}")
-
-
-class _NotAManager:
-    """What Django finds as an entity's ``_default_manager``: anything it asks of it raises a
-    TypeError that says the entity is not a model and what to use instead."""
-
-    def __init__(self, entity: type[Entity]) -> None:
-        self._entity = entity
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):  # protocol probes (copy, pickle, mocks) stay plain misses
-            raise AttributeError(name)
-        entity = self._entity.__name__
-        raise TypeError(
-            f"{entity} is a nitro_dispatch Entity, not a Django model: Django's model shortcuts "
-            f"and generic views cannot query it. Use {entity}.get_or_404(id) instead of "
-            f"get_object_or_404({entity}, ...); in a generic view, leave model unset and return "
-            f"{entity}.all() (or {entity}.filter(...)) from get_queryset(), or "
-            f"{entity}.get_or_404(...) from get_object()."
-        )
-
-
-class _DefaultManager:
-    # Django's get_object_or_404() and get_list_or_404() test for _default_manager, and its
-    # generic views read it first (``self.model._default_manager.all()``): entities answer with
-    # a stand-in that explains, so hasattr() stays True and no probe fails.
-    def __get__(self, instance: object, owner: type[Entity]) -> _NotAManager:
-        return _NotAManager(owner)
-
-
-class Entity(SQLModel, registry=_registry):
+class Entity(Listing, SQLModel, metaclass=EntityMetaclass):
     """Base class of entities: ``class Todo(Entity, table=True): title: str``.
 
     The primary key is ``id``, a UUID4 string by default (declare
     ``id: int | None = Field(default=None, primary_key=True)`` for an integer key). Rows live in
     ``NITRO_DISPATCH["DATABASE"]``, on Django's connection and in Django's transaction.
+
+    A field named like one of these methods (``count: int``) hides it on its entity, as in Nitro;
+    the other methods keep working (check nitro_dispatch.W008 lists what is hidden).
     """
 
+    # Nitro's configuration, but validate_assignment (assignments are validated here, once).
+    model_config = {"arbitrary_types_allowed": True, "from_attributes": True}
     __route_name__: ClassVar[str | None] = None
     # The Django admin: True (derived options), False (not in the admin), a dict of ModelAdmin
     # options, or a ModelAdmin subclass.
     admin: ClassVar[Any] = True
-    # Not a Django model: see _DefaultManager.
-    _default_manager: ClassVar[_DefaultManager] = _DefaultManager()
+    # Not a Django model: see DefaultManager.
+    _default_manager: ClassVar[DefaultManager] = DefaultManager()
 
     if TYPE_CHECKING:
         # For type checkers the key is open, so an entity may declare an integer one.
@@ -108,15 +76,8 @@ class Entity(SQLModel, registry=_registry):
     else:
         id: str = Field(default_factory=_new_id, primary_key=True)
 
-    @classmethod
-    def _equals(cls, equals: dict[str, Any]) -> list[ColumnElement[bool]]:
-        clauses = []
-        for name, value in equals.items():
-            if name not in cls.model_fields:
-                fields = ", ".join(cls.model_fields)
-                raise ValueError(f"{cls.__name__} has no field {name!r}; its fields are: {fields}.")
-            clauses.append(getattr(cls, name) == value)
-        return clauses
+    # The methods below call only each other's private forms (``_where``, never ``where``): a
+    # field may hide a public name, never a private one.
 
     def __init__(__pydantic_self__, **data: Any) -> None:
         self = __pydantic_self__
@@ -168,32 +129,38 @@ class Entity(SQLModel, registry=_registry):
     @classmethod
     def _key(cls, id: Any) -> Any:
         """*id* as the key column takes it, or None if no row can have it."""
-        column = entity_columns(cls)["id"]
-        if isinstance(column.type, Integer):
-            if isinstance(id, str) and _INTEGER_LITERAL.fullmatch(id):
-                id = int(id)
-            if isinstance(id, bool) or not isinstance(id, int):
-                return None
-            low, high = integer_bounds(column.type, entity_vendor())
-            return id if low <= id <= high else None
-        if isinstance(id, str) and text_error(id) is not None:
-            return None
-        return id
+        return entity_key(cls, id)
+
+    # Reading
 
     @classmethod
     def get(cls, id: Any, *, for_update: bool = False) -> Self | None:
         """Return the entity with primary key *id*, or None.
 
-        With *for_update*, the row is locked until the transaction ends (``SELECT … FOR
-        UPDATE`` on PostgreSQL; on SQLite a writing transaction already holds the database), so
-        a change made from what was read cannot overwrite another. Use it inside
+        Its relationships are loaded with it (``todo.tags`` works once the session is gone), one
+        query each. With *for_update*, the row is locked until the transaction ends (``SELECT …
+        FOR UPDATE`` on PostgreSQL; on SQLite a writing transaction already holds the database),
+        so a change made from what was read cannot overwrite another. Use it inside
         ``transaction.atomic()``; an action's own entity is read this way for you.
         """
+        return cls._get(id, for_update=for_update)
+
+    @classmethod
+    def find(cls, id: Any) -> Self | None:
+        """Nitro's other name for get(): the entity with primary key *id*, or None."""
+        return cls._get(id)
+
+    @classmethod
+    def _get(cls, id: Any, *, for_update: bool = False) -> Self | None:
         key = cls._key(id)
         if key is None:
             return None
+        loading = [
+            selectinload(relationship.class_attribute)
+            for relationship in sa_inspect(cls).relationships
+        ]
         with session() as s:
-            return s.get(cls, key, with_for_update=True if for_update else None)
+            return s.get(cls, key, options=loading, with_for_update=True if for_update else None)
 
     @classmethod
     def get_or_404(cls, id: Any, *, for_update: bool = False) -> Self:
@@ -202,7 +169,11 @@ class Entity(SQLModel, registry=_registry):
         The entity's ``get_object_or_404()``, for views: ``todo = Todo.get_or_404(pk)``.
         *for_update* as for get().
         """
-        entity = cls.get(id, for_update=for_update)
+        return cls._get_or_404(id, for_update=for_update)
+
+    @classmethod
+    def _get_or_404(cls, id: Any, *, for_update: bool = False) -> Self:
+        entity = cls._get(id, for_update=for_update)
         if entity is None:
             raise entity_not_found(cls, id)
         return entity
@@ -211,12 +182,12 @@ class Entity(SQLModel, registry=_registry):
     def exists(cls, id: Any) -> bool:
         """Whether an entity with primary key *id* exists."""
         key = cls._key(id)
-        return key is not None and cls.count(cls.id == key) > 0
+        return key is not None and cls._count(entity_columns(cls)["id"] == key) > 0
 
     @classmethod
     def all(cls) -> list[Self]:
-        """Every entity of this class, by primary key."""
-        return cls.where()
+        """Every entity of this class, by primary key (relationships load only through get())."""
+        return cls._where()
 
     @classmethod
     def where(
@@ -226,50 +197,79 @@ class Entity(SQLModel, registry=_registry):
         limit: int | None = None,
         offset: int | None = None,
     ) -> list[Self]:
-        """Entities matching SQLAlchemy *clauses* (``Todo.where(Todo.done == False)``)."""
-        query = select(cls).where(*clauses)
+        """Entities matching SQLAlchemy *clauses* (``Todo.where(Todo.done == False)``).
+
+        *order_by* is a column, an expression or a field name (default: the primary key).
+        """
+        return cls._where(*clauses, order_by=order_by, limit=limit, offset=offset)
+
+    @classmethod
+    def _where(
+        cls,
+        *clauses: Any,
+        order_by: Any = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> list[Self]:
         if isinstance(order_by, str):
-            order_by = getattr(cls, order_by)
-        query = query.order_by(order_by if order_by is not None else cls.id)
-        if limit is not None:
-            query = query.limit(limit)
-        if offset is not None:
-            query = query.offset(offset)
+            order_by = getattr(cls, known_field(cls, order_by, " to order by"))
+        query = select(cls).where(*clauses)
+        query = query.order_by(order_by if order_by is not None else entity_columns(cls)["id"])
         with session() as s:
-            return list(s.exec(query).all())
+            return list(s.exec(page(query, limit, offset)).all())
 
     @classmethod
-    def filter(cls, **equals: Any) -> list[Self]:
-        """Entities whose fields equal the given values (``Todo.filter(completed=False)``)."""
-        return cls.where(*cls._equals(equals))
+    def first(cls, *clauses: Any, **field_values: Any) -> Self | None:
+        """The first entity (by primary key) matching *clauses* and *field_values*, or None."""
+        return cls._first(*clauses, **field_values)
 
     @classmethod
-    def first(cls, *clauses: Any, **equals: Any) -> Self | None:
-        """The first entity (by primary key) matching *clauses* and *equals*, or None."""
-        found = cls.where(*clauses, *cls._equals(equals), limit=1)
+    def _first(cls, *clauses: Any, **field_values: Any) -> Self | None:
+        found = cls._where(*clauses, *field_clauses(cls, field_values), limit=1)
         return found[0] if found else None
 
     @classmethod
-    def count(cls, *clauses: Any, **equals: Any) -> int:
-        """How many entities match *clauses* and *equals* (all, without arguments)."""
-        query = select(func.count()).select_from(cls).where(*clauses, *cls._equals(equals))
+    def count(cls, *clauses: Any, **field_values: Any) -> int:
+        """How many entities match *clauses* and *field_values* (all, without arguments)."""
+        return cls._count(*clauses, **field_values)
+
+    @classmethod
+    def _count(cls, *clauses: Any, **field_values: Any) -> int:
+        where = [*clauses, *field_clauses(cls, field_values)]
+        query = select(func.count()).select_from(cls).where(*where)
         with session() as s:
             return int(s.exec(query).one())
 
+    # Writing
+
     @classmethod
     def create(cls, **fields: Any) -> Self:
-        """Validate *fields*, insert the entity and return it."""
-        entity = cls.model_validate(fields)
-        entity.save()
+        """Validate *fields*, insert the entity and return it.
+
+        Relationships may be given too (``Student.create(name="Al", courses=[python])``).
+        """
+        related = cls.__sqlmodel_relationships__
+        entity = cls.model_validate({k: v for k, v in fields.items() if k not in related})
+        for name in related:
+            if name in fields:
+                setattr(entity, name, fields[name])
+        entity._save()
         return entity
 
-    def save(self) -> Self:
-        """Write this entity; return it with the values the database holds.
+    def save(self) -> Literal[True]:
+        """Write this entity and return True (as Nitro's save() does); it then holds the values
+        the database holds.
 
         An entity that was read (or saved before) is updated by its key, changed fields only;
         if its row was deleted meanwhile, EntityGone is raised and nothing is written. A new
-        entity is inserted. Every value is validated first (pydantic ValidationError).
+        entity is inserted (an existing key is an IntegrityError). Every value is validated
+        first (pydantic ValidationError). Related entities assigned to its relationships are
+        saved with it.
         """
+        self._save()
+        return True
+
+    def _save(self) -> None:
         entity = type(self)
         values = self._values()
         missing = self._missing(values) if sa_inspect(self).key is None else []
@@ -277,12 +277,11 @@ class Entity(SQLModel, registry=_registry):
         owner = object_session(self)
         if owner is not None:  # read in a session that is still open: write through it
             self._write(owner)
-            return self
+            return
         with session() as s:
             s.add(self)
             self._write(s)
             s.commit()
-        return self
 
     def _missing(self, values: dict[str, Any]) -> list[InitErrorDetails]:
         # Required fields a new entity holds no value for, but those the database fills in.
@@ -298,10 +297,19 @@ class Entity(SQLModel, registry=_registry):
         if state.key is not None and not s.is_modified(self):
             entity = type(self)
             # Nothing to update, but a save of a deleted row must still say so.
-            if s.execute(select(entity.id).where(entity.id == self.id)).first() is None:
+            key = entity_columns(entity)["id"]
+            if s.execute(select(key).where(key == self.id)).first() is None:
                 raise EntityGone(entity, self.id)
             return
         held = dict(self.__dict__)
+        if state.key is None:
+            # SQLAlchemy leaves a None out of an INSERT when the column has a default, which
+            # would then replace it: the None is written as NULL (and read back).
+            columns = entity_columns(type(self))
+            for name, column in columns.items():
+                defaulted = column.default is not None or column.server_default is not None
+                if defaulted and not column.primary_key and name in held and held[name] is None:
+                    self.__dict__[name] = null()
         try:
             s.flush()
         except StaleDataError:  # the UPDATE matched no row
@@ -309,30 +317,78 @@ class Entity(SQLModel, registry=_registry):
             s.expunge(self)
             self.__dict__.update(held)
             raise EntityGone(type(self), held["id"]) from None
+        except BaseException:
+            self.__dict__.update(held)
+            raise
         if state.expired_attributes:  # values the database set (server_onupdate)
             s.refresh(self)
+        # Loaded while the session is open, as get() does: they can be changed, then saved.
+        for relationship in sa_inspect(type(self)).relationships:
+            if relationship.key in state.unloaded:
+                getattr(self, relationship.key)
 
     def delete(self) -> bool:
-        """Delete this entity's row; return whether there was one."""
-        table = type(self)
-        with session() as s:
-            result = s.execute(delete(table).where(table.id == self.id))
-            s.commit()
-        return bool(getattr(result, "rowcount", 0))
+        """Delete this entity's row; return whether there was one.
+
+        Through the session, as Nitro does: the rows of its many-to-many link tables go with it,
+        and entities referring to it through a relationship are let go (their foreign key
+        becomes NULL) unless the relationship cascades the delete.
+        """
+        return self._delete()
+
+    def _delete(self) -> bool:
+        entity = type(self)
+        key = entity._key(self.id)
+        if key is None:
+            return False
+        owner = object_session(self)
+        opened: AbstractContextManager[Session] = (
+            nullcontext(owner) if owner is not None else session()
+        )
+        with opened as s:
+            # Read (and on PostgreSQL locked) first: a row already gone is not an error.
+            held = s.get(entity, key, with_for_update=True)
+            if held is None:
+                return False
+            s.delete(held)
+            if owner is None:
+                s.commit()
+            else:  # the owner's to commit
+                s.flush()
+        return True
 
     @classmethod
-    def delete_where(cls, *clauses: Any, **equals: Any) -> int:
-        """Delete the entities matching *clauses* and *equals* (all, without arguments) in one
-        statement, so a row changed meanwhile is deleted only if it still matches; return how
-        many were deleted."""
+    def delete_where(cls, *clauses: Any, **field_values: Any) -> int:
+        """Delete the entities matching *clauses* and *field_values* (all, without arguments);
+        return how many were deleted.
+
+        An entity without relationships is deleted in one statement, so a row changed meanwhile
+        is deleted only if it still matches; one with relationships row by row, as delete()
+        does, its matching rows locked first.
+        """
+        return cls._delete_where(*clauses, **field_values)
+
+    @classmethod
+    def _delete_where(cls, *clauses: Any, **field_values: Any) -> int:
+        where = [*clauses, *field_clauses(cls, field_values)]
         with session() as s:
-            result = s.execute(delete(cls).where(*clauses, *cls._equals(equals)))
+            if not sa_inspect(cls).relationships:
+                result = s.execute(delete(cls).where(*where))
+                s.commit()
+                return int(getattr(result, "rowcount", 0))
+            doomed = s.exec(select(cls).where(*where).with_for_update()).all()
+            for one in doomed:
+                s.delete(one)
             s.commit()
-        return int(getattr(result, "rowcount", 0))
+            return len(doomed)
 
     @classmethod
     def route_name(cls) -> str:
         """The entity's URL segment: ``__route_name__`` or the lower-cased class name."""
+        return cls._route_name()
+
+    @classmethod
+    def _route_name(cls) -> str:
         return (cls.__route_name__ or cls.__name__).lower()
 
 
@@ -345,52 +401,3 @@ def entity_classes() -> list[type[Entity]]:
             yield from walk(subclass)
 
     return list(dict.fromkeys(walk(Entity)))
-
-
-_SQL_TYPES: dict[str, type[TypeEngine[Any]]] = {
-    "AutoField": Integer,
-    "IntegerField": Integer,
-    "BigAutoField": BigInteger,
-    "BigIntegerField": BigInteger,
-    "SmallAutoField": SmallInteger,
-    "SmallIntegerField": SmallInteger,
-    "UUIDField": Uuid,
-    "CharField": String,
-}
-
-
-def reference_django_tables(django_models: Iterable[type[models.Model]]) -> None:
-    """Stand in, in the entity metadata, for the Django tables entity foreign keys point at.
-
-    SQLAlchemy needs a referenced table to order and create the entity tables; these stand-ins
-    (``info={"django": True}``) say which table and key column, and are never created.
-    """
-    by_table = {model._meta.db_table: model for model in django_models}
-    metadata = Entity.metadata
-    for table in list(metadata.tables.values()):
-        for foreign_key in table.foreign_keys:
-            name, _, column = foreign_key.target_fullname.rpartition(".")
-            if name in metadata.tables and not metadata.tables[name].info.get("django"):
-                continue
-            # Not a database constraint: Django must stay able to flush its own tables (its
-            # TRUNCATE fails on PostgreSQL while another table references them).
-            foreign_key.constraint.ddl_if(callable_=_never)  # type: ignore[union-attr]
-            if name in metadata.tables:
-                continue
-            model = by_table.get(name)
-            fields = model._meta.concrete_fields if model is not None else ()
-            internal = next(
-                (field.get_internal_type() for field in fields if field.column == column),
-                "IntegerField",
-            )
-            key = Column(column, _SQL_TYPES.get(internal, String)(), primary_key=True)
-            Table(name, metadata, key, info={"django": True})
-
-
-def _never(*args: Any, **kwargs: Any) -> bool:
-    return False
-
-
-def entity_tables() -> list[Table]:
-    """The entity tables, in dependency order, without the Django stand-ins."""
-    return [table for table in Entity.metadata.sorted_tables if not table.info.get("django")]

@@ -8,15 +8,25 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.utils.translation import gettext
 
-__all__ = ["EntityGone", "entity_not_found"]
+__all__ = ["EntityGone", "EntityNotFound", "entity_not_found"]
 
 
-def entity_not_found(entity: type[Any], id: Any) -> Http404:
+class EntityNotFound(Http404):
+    """No row of *entity* has the key *id*: an ``Http404``, which an action answers with 404
+    and Nitro's error type ``entity_not_found``. The message is in the active language."""
+
+    def __init__(self, entity: type[Any], id: Any) -> None:
+        self.entity = entity
+        self.id = id
+        super().__init__(
+            gettext("%(entity)s with id %(id)s not found.")
+            % {"entity": entity.__name__, "id": repr(id)}
+        )
+
+
+def entity_not_found(entity: type[Any], id: Any) -> EntityNotFound:
     """The 404 for an *entity* with no row of key *id*, in the active language."""
-    return Http404(
-        gettext("%(entity)s with id %(id)s not found.")
-        % {"entity": entity.__name__, "id": repr(id)}
-    )
+    return EntityNotFound(entity, id)
 
 
 class EntityGone(ObjectDoesNotExist):

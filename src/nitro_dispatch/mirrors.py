@@ -20,7 +20,8 @@ from django.db import models
 from sqlalchemy import Column, types
 from sqlalchemy.sql.type_api import TypeDecorator
 
-from .entity import Entity, entity_tables, reference_django_tables
+from ._tables import entity_tables, reference_django_tables
+from .entity import Entity
 
 __all__ = ["Mirror", "Skipped", "build", "mirrors", "skipped"]
 

@@ -21,6 +21,13 @@ A generator that queries the database gets a connection as usual; it is given ba
 item the generator yields, unless the generator holds a transaction open across it. A thread
 that runs a sync generator closes its connections when it ends, and ends once the step the
 generator was in when the client left has returned.
+
+An async generator calls the entity API through ``sync_to_async`` (a thread-sensitive call
+gets a thread as above), as any async code outside an action does: unlike an async action's
+coroutine, it runs after the action has returned, outside its transaction, and under ASGI on
+the server's event loop, where a synchronous database call would hold up every request.
+Called directly, the entity API raises SynchronousOnlyOperation saying so. (Running each
+stream on a loop of its own instead would cost every open stream a thread.)
 """
 
 from __future__ import annotations

@@ -1,15 +1,19 @@
 """The view behind every action URL.
 
-In order: the login check; a Django permission (before the entity is looked up, so a refusal
-says nothing about which ids exist); then, in the action's transaction, the entity (read with a
-row lock for unsafe methods: see db.action_transaction), a callable permission, the parameters,
-the action, and the rendering of what it returned. An exception leaves nothing written.
+In order: the rate limit; the login check; a Django permission (before the entity is looked up,
+so a refusal says nothing about which ids exist); the answer kept for a cached action, if any;
+then, in the action's transaction, the entity (read with a row lock for unsafe methods: see
+db.action_transaction), a callable permission, the parameters, the action, and the rendering of
+what it returned. An exception leaves nothing written.
 
-Errors for plain clients are HTTP statuses with a JSON body
-``{"error": {"type", "message", "status_code", "details"}}``. Datastar ignores the bodies of
-non-200 answers, so a Datastar request that fails gets ``200`` with a signals patch
-``{"_nitroError": {...}}`` the page can show; a redirect (``login_required``) becomes a
-client-side redirect, back to the page the user acted from.
+Errors for plain clients are HTTP statuses with Nitro's JSON body
+``{"error": {"type", "message", "status_code", "details"}}`` and Nitro's types
+(``entity_not_found``, ``validation_error``, ``internal_error``) where Nitro has one. Datastar
+ignores the bodies of non-200 answers, so a Datastar request that fails gets ``200`` with a
+signals patch ``{"_nitroError": {...}}`` the page can show; a redirect (``login_required``)
+becomes a client-side redirect, back to the page the user acted from. An exception is logged as
+Django logs one (``django.request``, with the traceback), and its text is shown only under
+``DEBUG``, where a browser's navigation gets Django's debug page.
 
 Messages are marked for translation (``gettext``) and given in the request's language.
 """
@@ -22,7 +26,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
-from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, SuspiciousOperation
 from django.db import DatabaseError as DjangoDatabaseError
@@ -34,19 +37,23 @@ from django.http import (
     HttpResponseBase,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
+    HttpResponseServerError,
     JsonResponse,
     UnreadablePostError,
 )
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.log import log_response
+from django.utils.translation import gettext, ngettext
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import IntegrityError as SAIntegrityError
 
+from ._async import call_async_action
+from ._limits import cached_answer, keep_answer, retry_after
 from .conf import get_settings
 from .db import action_transaction
-from .exceptions import EntityGone, entity_not_found
+from .exceptions import EntityGone, EntityNotFound, entity_not_found
 from .params import BadRequest, field_errors
 from .responses import Redirect, Signals, current_request, is_datastar, to_response
 
@@ -80,15 +87,10 @@ def action_view(methods: dict[str, Route]) -> Callable[..., Any]:
             return HttpResponse(headers={"Allow": ", ".join(allowed), "Content-Length": "0"})
         return HttpResponseNotAllowed(allowed)
 
-    if not any(route.metadata.is_async for route in methods.values()):
-        return handle
-
-    # An async action runs inside the transaction too: its coroutine runs from this thread, so
-    # the entity calls it makes through sync_to_async (thread-sensitive) share the transaction.
-    async def async_handle(request: HttpRequest, id: Any = None) -> HttpResponseBase:
-        return await sync_to_async(handle)(request, id)
-
-    return async_handle
+    # A sync view even for async actions: their coroutines run on a loop of their own, from
+    # the thread holding the transaction (see _call); under ASGI, Django runs the view in the
+    # request's thread, off the server's event loop.
+    return handle
 
 
 class _Refused(Exception):
@@ -102,6 +104,20 @@ def _error(request: HttpRequest, status: int, kind: str, message: str,
     if is_datastar(request):
         return to_response(request, Signals({ERROR_SIGNAL: error}))
     return JsonResponse({"error": error}, status=status)
+
+
+def _limit_rate(request: HttpRequest, route: Route) -> None:
+    wait = retry_after(request, route)
+    if wait is None:
+        return
+    message = ngettext(
+        "Too many requests: try again in %(seconds)d second.",
+        "Too many requests: try again in %(seconds)d seconds.",
+        wait,
+    ) % {"seconds": wait}
+    response = _error(request, 429, "rate_limit_exceeded", message)
+    response["Retry-After"] = str(wait)
+    raise _Refused(response)
 
 
 def _require_login(request: HttpRequest, route: Route) -> None:
@@ -165,26 +181,35 @@ def _check_permission_callable(request: HttpRequest, route: Route, target: Any, 
 def _target(route: Route, id: Any, lock: bool) -> Any:
     if route.kind != "instance":
         return route.entity
-    return route.entity.get_or_404(id, for_update=lock)
+    return route.entity._get_or_404(id, for_update=lock)  # a field may shadow the public name
 
 
 def _call(route: Route, target: Any, arguments: dict[str, Any]) -> Any:
     function = route.function
     args = () if route.kind == "static" else (target,)
     if route.metadata.is_async:
-        return async_to_sync(function)(*args, **arguments)
+        # On an event loop of its own, in the action's transaction: see _async.py.
+        return call_async_action(function, *args, **arguments)
     return function(*args, **arguments)
 
 
 def _respond(request: HttpRequest, route: Route, id: Any) -> HttpResponseBase:
+    _limit_rate(request, route)
     _require_login(request, route)
     _check_permission_name(request, route)
+    kept = cached_answer(request, route)
+    if kept is not None:
+        return kept
     writes = request.method not in SAFE_METHODS
     with action_transaction(get_settings().DATABASE, write=writes):
         target = _target(route, id, lock=writes)
         _check_permission_callable(request, route, target, id)
         result = _call(route, target, route.parameters.bind(request))
-        return to_response(request, result, route.metadata.status_code)
+        response = to_response(
+            request, result, route.metadata.status_code, name=route.metadata.function_name
+        )
+    keep_answer(request, route, response)  # once committed
+    return response
 
 
 def _driver_error(exc: BaseException) -> BaseException | None:
@@ -207,12 +232,16 @@ def _handle(request: HttpRequest, route: Route, id: Any) -> HttpResponseBase:
         return _respond(request, route, id)
     except _Refused as refused:
         return refused.response
+    except ImproperlyConfigured:
+        raise  # the project's to fix, not the action's failure: as Django raises it
     except BadRequest as exc:
         return _error(request, exc.status, "bad_request" if exc.status == 400
                       else "validation_error", exc.message, exc.details)  # fmt: skip
     except ValidationError as exc:  # invalid data given to an entity inside the action
         return _error(request, 422, "validation_error", gettext("Invalid data."),
                       field_errors(exc))  # fmt: skip
+    except EntityNotFound as exc:
+        return _error(request, 404, "entity_not_found", str(exc))
     except Http404 as exc:
         return _error(request, 404, "not_found", str(exc))
     except PermissionDenied as exc:
@@ -243,15 +272,38 @@ def _handle(request: HttpRequest, route: Route, id: Any) -> HttpResponseBase:
             )
             return _error(request, 503, "busy", gettext("The database is busy; nothing was "
                           "saved. Try again in a moment."))  # fmt: skip
-        return _failed(request, route)
-    except Exception:
-        return _failed(request, route)
+        return _failed(request, exc)
+    except Exception as exc:
+        return _failed(request, exc)
     finally:
         current_request.reset(token)
 
 
-def _failed(request: HttpRequest, route: Route) -> HttpResponseBase:
-    if not is_datastar(request):
-        raise  # to Django's 500 handling, with the debug page under DEBUG
-    logger.exception("Action %s failed", route.path, extra={"request": request})
-    return _error(request, 500, "server_error", gettext("The action failed on the server."))
+def _navigating(request: HttpRequest) -> bool:
+    # A browser opening a page (a link, a form) names text/html; other clients accept */*.
+    return any(
+        media.main_type == "text" and media.sub_type == "html" for media in request.accepted_types
+    )
+
+
+def _failed(request: HttpRequest, exc: Exception) -> HttpResponseBase:
+    datastar = is_datastar(request)
+    if settings.DEBUG_PROPAGATE_EXCEPTIONS or (
+        settings.DEBUG and not datastar and _navigating(request)
+    ):
+        raise  # to Django's 500 handling: its debug page, or the propagation asked for
+    if settings.DEBUG:
+        message = gettext("Internal server error: %(error)s") % {
+            "error": f"{type(exc).__name__}: {exc}"
+        }
+    else:
+        message = gettext("The action failed on the server.")
+    response = _error(request, 500, "internal_error", message)
+    # Logged as Django logs an uncaught exception, so error emails and trackers get the
+    # traceback; once, as Django would log a 500 it has not seen logged again, without it.
+    logged = response
+    if not isinstance(logged, HttpResponse) or logged.status_code != 500:
+        logged = HttpResponseServerError()  # a Datastar answer is a 200: the record says 500
+    log_response("%s: %s", logged.reason_phrase, request.path, response=logged, request=request,
+                 exception=exc)  # fmt: skip
+    return response

@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.functional import Promise
 
 from ._escape import escape
+from ._js import client_safe, js_literal
 
 __all__ = ["attribute_name", "render_attributes"]
 
@@ -22,9 +23,10 @@ __all__ = ["attribute_name", "render_attributes"]
 # Kinds up to EXPRESSION write a str value escaped, as it is; the others transform it.
 PLAIN: Final = 0
 ARIA: Final = 1  # booleans are written out: aria-hidden="" would mean the default, not true
-EXPRESSION: Final = 2  # Datastar expressions: strings are JS the author wrote
-SIGNALS: Final = 3  # values are data: always JSON
-SIGNAL_NAME: Final = 4  # data-bind="name": RustyTags accepts and drops a leading $
+FLAG: Final = 2  # Datastar attributes that act by being there (data-ignore): booleans as HTML's
+EXPRESSION: Final = 3  # Datastar expressions: strings are JS the author wrote, booleans JS too
+SIGNALS: Final = 4  # values are data: always JSON
+SIGNAL_NAME: Final = 5  # data-bind="name": RustyTags accepts and drops a leading $
 
 _ALIASES: Final[Mapping[str, str]] = {
     "cls": "class",
@@ -56,6 +58,7 @@ _DATASTAR_PLUGINS: Final = frozenset(
         "json_signals",
         "on_intersect",
         "on_interval",
+        "on_keys",
         "on_raf",
         "on_resize",
         "on_signal_patch",
@@ -76,16 +79,22 @@ _DATASTAR_PLUGINS: Final = frozenset(
 # Plugins written without the data_ prefix; attr, class and style would clash with HTML.
 _SHORT_PLUGINS: Final = _DATASTAR_PLUGINS - {"attr", "class", "style"}
 # Plugins that take a key after a colon: data-on:click, data-signals:count, data-attr:title.
+# on_keys (the data-on-keys plugin: on_keys_ctrl_k is data-on-keys:ctrl-k) comes before on.
 _KEYED_PLUGINS: Final = (
     "attr",
     "bind",
     "class",
     "computed",
     "indicator",
+    "on_keys",
     "on",
     "ref",
     "signals",
     "style",
+)
+# Plugins whose presence is what counts: data-ignore="false" would still ignore the element.
+_FLAG_PLUGINS: Final = frozenset(
+    {"ignore", "ignore-morph", "json-signals", "persist", "query-string", "scroll-into-view"}
 )
 
 _VALID_NAME: Final = re.compile(r"[^\s\"'<>/=\x00-\x1f\x7f-\x9f]+")
@@ -128,7 +137,7 @@ def _datastar(base: str) -> str | None:
         return "attr" if rest == "attrs" else rest.replace("_", "-")
     for plugin in _KEYED_PLUGINS:
         if rest.startswith(plugin + "_") and len(rest) > len(plugin) + 1:
-            return plugin + ":" + rest[len(plugin) + 1 :].replace("_", "-")
+            return plugin.replace("_", "-") + ":" + rest[len(plugin) + 1 :].replace("_", "-")
     if base.startswith("ds_"):
         return rest.replace("_", "-")
     return None
@@ -139,6 +148,8 @@ def _datastar_kind(plugin: str) -> int:
         return SIGNALS
     if plugin in ("bind", "ref", "indicator"):
         return SIGNAL_NAME
+    if plugin in _FLAG_PLUGINS:
+        return FLAG
     return EXPRESSION
 
 
@@ -193,34 +204,73 @@ def _json(name: str, value: object) -> str:
 
 
 def _expression_object(name: str, value: Mapping[object, object]) -> str:
-    """Write {key: expression} as a JS object literal: keys are JSON strings, values
-    are the author's expressions in parentheses, non-strings JSON-encoded."""
+    """Write {key: expression} as a JS object literal: keys are JS strings, values are the
+    author's expressions in parentheses, other values literals (rustytags_backend._js)."""
     items = []
     for key, expression in value.items():
         if not isinstance(key, str):
             raise TypeError(f"Attribute {name!r} needs string keys, got {key!r}.")
-        js = expression if isinstance(expression, str) else _json(name, expression)
-        items.append(f"{_json(name, key)}:({js})")
+        js = expression if isinstance(expression, str) else _expression_js(expression)
+        items.append(f"{js_literal(key)}:({js})")
     return "{" + ",".join(items) + "}"
 
 
-def _value(name: str, prefix: str, kind: int, value: object) -> str:
-    """Write one attribute whose value is not a plain str (the rare path)."""
-    if value is True or value is False:
-        if kind == ARIA:
-            return prefix + ('true"' if value else 'false"')
-        return " " + name if value else ""
-    if value is None:
-        return ""
-    if kind == SIGNALS:
-        if name == "data-signals" and not isinstance(value, Mapping):
+# The expression DSL (rustytags_backend.html.datastar) is imported where its objects can
+# turn up, not at the top: rustytags_backend.html imports this module.
+
+
+def _expression_js(value: object) -> str:
+    from .html._expressions import Expr
+
+    return value.to_js() if isinstance(value, Expr) else js_literal(value)
+
+
+def _signals_json(name: str, value: object) -> str:
+    """Write a data-signals value: JSON data, or the data of Signals and Signal objects."""
+    whole = name.partition("__")[0] == "data-signals"
+    if type(value) is not dict:
+        from .html._expressions import Expr
+        from .html._signals import Signal, signal_data
+
+        if isinstance(value, Expr) and not isinstance(value, Signal):
+            return value.to_js()  # an expression the author built: code, as js() says
+        value = signal_data(value)
+        if whole and not isinstance(value, Mapping):
             raise TypeError(
                 f"signals= takes a dict of signal values, got {value!r}; "
                 "to write a raw expression, pass **{'data-signals': '...'}."
             )
-        return prefix + escape(_json(name, value)) + '"'
-    if kind == SIGNAL_NAME and isinstance(value, str):
-        return prefix + escape(value.removeprefix("$")) + '"'
+    return client_safe(_json(name, value))
+
+
+def _signal_name(name: str, value: object) -> str:
+    """Write the signal that data-bind, data-ref or data-indicator name."""
+    if isinstance(value, str | Promise):
+        return str(value).removeprefix("$")
+    from .html._expressions import Expr
+    from .html._signals import signal_path
+
+    path = signal_path(value) if isinstance(value, Expr) else None
+    if path is None:
+        raise TypeError(
+            f"Attribute {name!r} takes a signal: its name ('count', 'user.name') or a "
+            f"Signal, got {value!r}."
+        )
+    return path
+
+
+def _value(name: str, prefix: str, kind: int, value: object) -> str:
+    """Write one attribute whose value is not a plain str (the rare path)."""
+    if value is None:
+        return ""
+    if kind == SIGNALS:
+        return prefix + escape(_signals_json(name, value)) + '"'
+    if kind == SIGNAL_NAME:
+        return prefix + escape(_signal_name(name, value)) + '"'
+    if value is True or value is False:
+        if kind in (ARIA, EXPRESSION):  # JS literals, as RustyTags writes them
+            return prefix + ('true"' if value else 'false"')
+        return " " + name if value else ""
     if isinstance(value, Mapping):
         if kind == EXPRESSION:
             return prefix + escape(_expression_object(name, value)) + '"'

@@ -1,4 +1,4 @@
-"""Elements: tag functions that render straight to Django ``SafeString``.
+"""Elements: tag functions that render straight to ``HtmlString`` (a Django ``SafeString``).
 
 Each tag function is a closure over its precomputed start and end tags. The common case (text
 and markup children, attributes) runs inline; everything else goes through ``_child``.
@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 
 from ._attributes import PREFIXES, attribute, render_attributes, validate_name
 from ._escape import escape
+from ._html_string import HtmlString, refuse_rusty_tags, trusted_html
 
 __all__ = ["VOID_ELEMENTS", "CustomTag", "Fragment", "Tag", "element"]
 
@@ -41,7 +42,7 @@ class Tag(Protocol):
 
     __name__: str
 
-    def __call__(self, *children: object, **attributes: object) -> SafeString: ...
+    def __call__(self, *children: object, **attributes: object) -> HtmlString: ...
 
 
 class _AttributeChild(Exception):
@@ -49,14 +50,14 @@ class _AttributeChild(Exception):
 
 
 def _child(child: object) -> str:
-    """Render a child that is not a plain str or SafeString."""
+    """Render a child that is not a plain str, SafeString or HtmlString."""
     if child is None or child is True or child is False:
         return ""
     if isinstance(child, Mapping):  # before __html__: datastar-py's attribute objects have both
         raise _AttributeChild
-    html = getattr(child, "__html__", None)
+    html = trusted_html(child)
     if html is not None:
-        return str(html())
+        return html
     if isinstance(child, str | Promise):  # a lazy string proxies str, __iter__ included
         return escape(str(child))
     if isinstance(child, bytes | bytearray | memoryview):
@@ -67,6 +68,8 @@ def _child(child: object) -> str:
 
 
 def _nested(child: object) -> str:
+    if child.__class__ is HtmlString:
+        return child
     if child.__class__ is str:
         return escape(child)
     if child.__class__ is SafeString:
@@ -74,6 +77,7 @@ def _nested(child: object) -> str:
     try:
         return _child(child)
     except _AttributeChild:
+        refuse_rusty_tags(child)
         raise TypeError(
             f"Cannot render the dict {child!r}: a dict of attributes must be a direct "
             "child of an element, not inside a list or a Fragment."
@@ -92,6 +96,7 @@ def _split_attributes(
     rest: list[object] = []
     for child in children:
         if isinstance(child, Mapping):
+            refuse_rusty_tags(child)  # rusty_tags.datastar.Signals and AttrDict are dicts
             for key, value in child.items():
                 _merge(merged, key, value)
         else:
@@ -107,7 +112,7 @@ def _merge(attrs: dict[str, object], key: str, value: object) -> None:
     attrs[key] = value
 
 
-def _render(tag: str, children: tuple[object, ...], attrs: dict[str, object]) -> SafeString:
+def _render(tag: str, children: tuple[object, ...], attrs: dict[str, object]) -> HtmlString:
     """Render any element: the general path behind every tag function."""
     if any(isinstance(child, Mapping) for child in children):
         rest, attrs = _split_attributes(children, attrs)
@@ -118,7 +123,7 @@ def _render(tag: str, children: tuple[object, ...], attrs: dict[str, object]) ->
             raise TypeError(
                 f"<{tag}> is a void element and cannot have children, got {children!r}."
             )
-        return SafeString(start)
+        return HtmlString(start)
     if tag in _RAW_TEXT:
         body = "".join([_raw(child) for child in children])
         body = _RAW_TEXT_ENDS[tag].sub(r"<\\", body)
@@ -128,7 +133,7 @@ def _render(tag: str, children: tuple[object, ...], attrs: dict[str, object]) ->
             body = "\n" + body
     if tag == "html":
         start = "<!doctype html>" + start
-    return SafeString(start + body + "</" + tag + ">")
+    return HtmlString(start + body + "</" + tag + ">")
 
 
 def _raw(child: object) -> str:
@@ -137,9 +142,9 @@ def _raw(child: object) -> str:
         return child
     if child is None or child is True or child is False:
         return ""
-    html = getattr(child, "__html__", None)
+    html = trusted_html(child)
     if html is not None:
-        return str(html())
+        return html
     if isinstance(child, bytes | bytearray | memoryview | Mapping):
         raise TypeError(
             f"Cannot render {type(child).__name__} {child!r} inside a raw-text element."
@@ -154,7 +159,7 @@ def element(tag: str) -> Tag:
     validate_name(tag, "tag")
     if tag in VOID_ELEMENTS or tag in _RAW_TEXT or tag in _LEADING_NEWLINE or tag == "html":
 
-        def special(*children: object, **attrs: object) -> SafeString:
+        def special(*children: object, **attrs: object) -> HtmlString:
             return _render(tag, children, attrs)
 
         tag_function = special
@@ -164,11 +169,14 @@ def element(tag: str) -> Tag:
         end = "</" + tag + ">"
 
         # The first child is a positional-only parameter: cheaper than indexing *children, and
-        # Div() and Div(None) render alike. Plain str and SafeString children, the common case,
-        # are handled inline; _child() takes the rest.
-        def common(first: object = None, /, *rest: object, **attrs: object) -> SafeString:
+        # Div() and Div(None) render alike. Markup (HtmlString from other tags, SafeString) and
+        # plain str children, the common case, are handled inline; _child() takes the rest.
+        def common(first: object = None, /, *rest: object, **attrs: object) -> HtmlString:
+            body: str
             try:
-                if first.__class__ is str:
+                if first.__class__ is HtmlString:
+                    body = first
+                elif first.__class__ is str:
                     body = escape(first)
                 elif first.__class__ is SafeString:
                     body = first
@@ -177,7 +185,7 @@ def element(tag: str) -> Tag:
                 if rest:
                     parts = [body]
                     for child in rest:
-                        if child.__class__ is SafeString:
+                        if child.__class__ is HtmlString or child.__class__ is SafeString:
                             parts.append(child)
                         elif child.__class__ is str:
                             parts.append(escape(child))
@@ -187,7 +195,7 @@ def element(tag: str) -> Tag:
             except _AttributeChild:
                 return _render(tag, (first, *rest), attrs)
             if not attrs:
-                return SafeString(start_gt + body + end)
+                return HtmlString(start_gt + body + end)
             out = start
             for key, value in attrs.items():
                 try:
@@ -199,7 +207,7 @@ def element(tag: str) -> Tag:
                     out += prefix + escape(value) + '"'
                 else:
                     out += attribute(key, value)
-            return SafeString(out + ">" + body + end)
+            return HtmlString(out + ">" + body + end)
 
         tag_function = common
     tag_function.__name__ = tag_function.__qualname__ = tag[:1].upper() + tag[1:]
@@ -210,11 +218,11 @@ def element(tag: str) -> Tag:
     return tag_function
 
 
-def Fragment(*children: object) -> SafeString:
+def Fragment(*children: object) -> HtmlString:
     """Render children side by side, with no element around them."""
-    return SafeString(_render_children(children))
+    return HtmlString(_render_children(children))
 
 
-def CustomTag(name: str, *children: object, **attributes: object) -> SafeString:
+def CustomTag(name: str, /, *children: object, **attributes: object) -> HtmlString:
     """Render an element whose tag function does not exist: ``CustomTag("my-widget", ...)``."""
     return _render(validate_name(name, "tag"), children, attributes)

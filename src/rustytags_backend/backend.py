@@ -17,9 +17,8 @@ from django.test.signals import template_rendered
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
 
-from ._elements import Fragment
 from .checks import check_engine
-from .decorators import ComponentSpec
+from .decorators import ComponentSpec, as_markup
 from .loader import Found, Loader, Tried
 
 __all__ = ["RustyTags", "Template"]
@@ -154,8 +153,9 @@ class Template:
             # The test client and the debug toolbar listen: Django's templates only send this
             # under the test runner's instrumentation, the engine sends it always.
             template_rendered.send(sender=self, template=self, context=Context(dict(values)))
-        result = self.spec.function(**self.spec.arguments(values, self.name))
-        return result if result.__class__ is SafeString else Fragment(result)
+        # as_markup() refuses rusty-tags output: it escapes nothing, so it may hold user data
+        # as live HTML.
+        return as_markup(self.spec.function(**self.spec.arguments(values, self.name)))
 
 
 def _processed(

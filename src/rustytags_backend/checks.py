@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -11,6 +10,7 @@ from django.apps import apps
 from django.contrib.staticfiles import finders
 from django.core.checks import CheckMessage, Error, Warning
 
+from ._imports import Unescaped, unescaped_imports
 from .layout import CSRF_SCRIPT, ERRORS_SCRIPT, SCRIPTS
 from .loader import Found, Root, Scan
 
@@ -48,35 +48,30 @@ def _check_duplicate_names(
                 )
 
 
-def _imports_rusty_tags(filename: str) -> bool:
-    tree = ast.parse(Path(filename).read_text(), filename)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            if any(alias.name.split(".")[0] == "rusty_tags" for alias in node.names):
-                return True
-        elif (
-            isinstance(node, ast.ImportFrom)
-            and node.level == 0
-            and (node.module or "").split(".")[0] == "rusty_tags"
-        ):
-            return True
-    return False
-
-
 def _check_unescaped_imports(
     engine: RustyTags, scans: Sequence[tuple[Root, Scan]]
 ) -> Iterator[CheckMessage]:
-    filenames = {found.filename for _, scan in scans for found in scan.names.values()}
-    for filename in sorted(filenames):
-        if _imports_rusty_tags(filename):
-            yield Warning(
-                f"Component module {filename} imports from rusty_tags directly; "
-                "rusty-tags escapes nothing, so text and attribute values in its tags are "
-                "not escaped.",
-                hint="Import tags from rustytags_backend.html instead.",
-                obj=engine,
-                id="rustytags_backend.W001",
-            )
+    starts = sorted(
+        {(found.spec.function.__module__, found.filename) for _, scan in scans
+         for _, found in scan.claims}
+    )  # fmt: skip
+    for found, chain in unescaped_imports(starts):
+        yield Warning(_unescaped_message(found, chain), hint=found.hint, obj=engine,
+                      id="rustytags_backend.W001")  # fmt: skip
+
+
+def _unescaped_message(found: Unescaped, chain: tuple[str, ...]) -> str:
+    where = f"{chain[-1]}, line {found.line}"
+    if len(chain) == 1:
+        reached = f"Component module {where}"
+    else:
+        imports = "".join(f"{filename}, which imports " for filename in chain[1:-1])
+        reached = f"{where} (component module {chain[0]} imports {imports}it)"
+    return (
+        f"{reached}: {found.statement!r} {found.what}; rusty-tags escapes nothing, so text "
+        "and attribute values in its tags are not escaped, and the engine refuses to render "
+        "its output."
+    )
 
 
 def _check_broken_modules(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -12,8 +12,9 @@ from django.templatetags.static import static
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
+from ._elements import element
+from ._html_string import HtmlString
 from .conf import get_settings
-from .html import Body, Head, Html, Meta, Script, Title
 
 __all__ = ["CSRF_SCRIPT", "ERRORS_SCRIPT", "SCRIPTS", "Page", "csp_nonce", "csrf_header_name"]
 
@@ -21,6 +22,15 @@ CSRF_SCRIPT = "rustytags_backend/csrf.js"
 ERRORS_SCRIPT = "rustytags_backend/errors.js"
 # The static scripts Page(request=...) loads, in order, before the Datastar client.
 SCRIPTS = (CSRF_SCRIPT, ERRORS_SCRIPT)
+
+# The tag functions of rustytags_backend.html, made here: that package exports Page, so this
+# module cannot import from it.
+_body = element("body")
+_head = element("head")
+_html = element("html")
+_meta = element("meta")
+_script = element("script")
+_title = element("title")
 
 
 def csrf_header_name() -> str:
@@ -79,18 +89,24 @@ def _client_url(url: str) -> str:
 
 def Page(
     *content: object,
-    title: str,
+    title: str = "RustyTags",
     request: HttpRequest | None = None,
-    head: Iterable[object] = (),
+    head: Iterable[object] | None = None,
     lang: str | None = None,
     nonce: str | None = None,
+    hdrs: Iterable[object] | None = None,
+    ftrs: Iterable[object] | None = None,
+    htmlkw: Mapping[str, object] | None = None,
+    bodykw: Mapping[str, object] | None = None,
+    datastar: bool = True,
     **body_attributes: object,
-) -> SafeString:
+) -> HtmlString:
     """Render a whole HTML5 document around *content*.
 
     The head has ``<meta charset="utf-8">``, a viewport, the escaped *title*, *head*, and the
     Datastar client from ``settings.RUSTYTAGS["DATASTAR_URL"]``: a URL, a path, or the name of
-    a static file (``"js/datastar.js"``, resolved with ``static()``); left out when None.
+    a static file (``"js/datastar.js"``, resolved with ``static()``); left out when None or
+    with ``datastar=False``.
 
     With a *request*, it also carries the CSRF token and loads two small scripts: ``csrf.js``
     adds the token, as Django's CSRF header, to Datastar's same-origin POST, PUT, PATCH and
@@ -101,7 +117,34 @@ def Page(
     Every script gets *nonce*, by default the request's Content-Security-Policy nonce (Django
     6's CSP middleware, or django-csp). *lang* defaults to the active language; other keywords
     become ``<body>`` attributes.
+
+    RustyTags' keywords mean what they mean there: *hdrs* is head content (the same as
+    *head*), *ftrs* goes at the end of the body, *htmlkw* and *bodykw* are attributes of
+    ``<html>`` and ``<body>``, and ``datastar=False`` leaves the client out. RustyTags'
+    ``ds_version=`` raises TypeError: the client comes from ``RUSTYTAGS["DATASTAR_URL"]``.
     """
+    if "ds_version" in body_attributes:
+        raise TypeError(
+            f"Page() cannot pick the Datastar version (ds_version="
+            f"{body_attributes['ds_version']!r}): the client is the one "
+            'settings.RUSTYTAGS["DATASTAR_URL"] names. Set that to the URL or static path of '
+            "the Datastar 1.0 build you want (self-hosted for production), and leave "
+            "ds_version out."
+        )
+    if head is not None and hdrs is not None:
+        raise TypeError(
+            "Page() got both head= and hdrs=, which are the same thing (hdrs is RustyTags' "
+            "name for it): pass the head content in one of them."
+        )
+    if lang is not None and htmlkw and "lang" in htmlkw:
+        raise TypeError(
+            f"Page() got lang={lang!r} and htmlkw={{'lang': {htmlkw['lang']!r}}}: pass the "
+            "language in one of them."
+        )
+    # lang comes first among the <html> attributes, wherever it was given.
+    html_attributes: dict[str, object] = {"lang": lang, **(htmlkw or {})}
+    if not html_attributes["lang"]:
+        html_attributes["lang"] = get_language() or settings.LANGUAGE_CODE
     conf = get_settings()
     nonce = nonce or csp_nonce(request)
     scripts: list[SafeString] = []
@@ -109,16 +152,16 @@ def Page(
     if request is not None:
         cookie = _csrf_cookie_name()
         metas += [
-            Meta(name="csrf-token", content=csrf_token_lazy(request)),
-            Meta(name="csrf-header-name", content=csrf_header_name()),
-            *([Meta(name="csrf-cookie-name", content=cookie)] if cookie else []),
-            Meta(name="nitro-error-messages", content=json.dumps(_error_messages())),
+            _meta(name="csrf-token", content=csrf_token_lazy(request)),
+            _meta(name="csrf-header-name", content=csrf_header_name()),
+            *([_meta(name="csrf-cookie-name", content=cookie)] if cookie else []),
+            _meta(name="nitro-error-messages", content=json.dumps(_error_messages())),
         ]
-        scripts += [Script(type="module", src=static(path), nonce=nonce) for path in SCRIPTS]
-    if conf.DATASTAR_URL is not None:
+        scripts += [_script(type="module", src=static(path), nonce=nonce) for path in SCRIPTS]
+    if datastar and conf.DATASTAR_URL is not None:
         integrity = conf.DATASTAR_INTEGRITY
         scripts.append(
-            Script(
+            _script(
                 type="module",
                 src=_client_url(conf.DATASTAR_URL),
                 integrity=integrity,
@@ -126,15 +169,15 @@ def Page(
                 nonce=nonce,
             )
         )
-    return Html(
-        Head(
-            Meta(charset="utf-8"),
-            Meta(name="viewport", content="width=device-width, initial-scale=1"),
-            Title(title),
+    return _html(
+        _head(
+            _meta(charset="utf-8"),
+            _meta(name="viewport", content="width=device-width, initial-scale=1"),
+            _title(title),
             metas,
-            head,
+            head if head is not None else hdrs,
             scripts,
         ),
-        Body(*content, **body_attributes),
-        lang=lang or get_language() or settings.LANGUAGE_CODE,
+        _body(*content, *(ftrs or ()), **(bodykw or {}), **body_attributes),
+        **html_attributes,
     )

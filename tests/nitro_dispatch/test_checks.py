@@ -11,8 +11,19 @@ from django.core.checks import Warning
 from django.test import SimpleTestCase
 
 from nitro_dispatch.checks import check_entities
+from tests.ported.entities import Turnstile
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+# Nitro's Counter has a field named count.
+TURNSTILE_COUNT = Warning(
+    "The field 'count' of tests.ported.entities.Turnstile hides Entity.count(): "
+    "Turnstile.count is the field, so Turnstile.count() fails. Entity's other methods still work "
+    "on Turnstile: none of them uses count.",
+    hint="Rename the field to call Turnstile.count(); its column can keep its name: "
+    "Field(..., sa_column_kwargs={'name': 'count'}).",
+    obj=Turnstile,
+    id="nitro_dispatch.W008",
+)
 
 
 class CheckTests(SimpleTestCase):
@@ -20,7 +31,8 @@ class CheckTests(SimpleTestCase):
         from tests.todos.entities import Typed
 
         hint = "Change the field's type, or give the entity its own admin (admin = ...)."
-        assert check_entities() == [
+        found = [message for message in check_entities() if message.id == "nitro_dispatch.W002"]
+        assert found == [
             Warning(
                 f"tests.todos.entities.Typed.{column} is not in the admin: {reason}.",
                 hint=hint,
@@ -37,6 +49,10 @@ class CheckTests(SimpleTestCase):
                 ("span", "the admin has no field for its type Interval()"),
             ]
         ]
+
+    def test_field_hiding_an_entity_method(self):
+        found = [message for message in check_entities() if message.id == "nitro_dispatch.W008"]
+        assert found == [TURNSTILE_COUNT]
 
     def test_problems_are_reported_by_manage_py_check(self):
         # Entity classes are process-wide, so the faulty ones are defined in another process.
@@ -64,6 +80,9 @@ class CheckTests(SimpleTestCase):
                 "dataclasses; take the request as a parameter named 'request'.",
                 "",
                 "WARNINGS:",
+                "<class 'tests.ported.entities.Turnstile'>: (nitro_dispatch.W008) "
+                f"{TURNSTILE_COUNT.msg}",
+                f"\tHINT: {TURNSTILE_COUNT.hint}",
                 "<class 'tests.todos.entities.Typed'>: (nitro_dispatch.W002) "
                 "tests.todos.entities.Typed.elsewhere is not in the admin: its foreign key "
                 "'nowhere.id' names no entity, nor a Django model of an app listed before "
@@ -82,6 +101,6 @@ class CheckTests(SimpleTestCase):
                 "entity inherits from it: it has no table and its actions are not routed.",
                 "\tHINT: Declare it as class Forgotten(Entity, table=True).",
                 "",
-                "System check identified 6 issues (0 silenced).",
+                "System check identified 7 issues (0 silenced).",
             ],
         )

@@ -7,12 +7,19 @@ import sqlite3
 from unittest import mock
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
 from django.db import OperationalError, connection, connections, transaction
 from django.test import TestCase, TransactionTestCase
+from sqlalchemy import create_engine
 
 from nitro_dispatch.apps import create_tables
-from nitro_dispatch.db import _build_engine, action_transaction, get_engine, session
+from nitro_dispatch.db import (
+    _build_engine,
+    action_transaction,
+    django_connection,
+    get_engine,
+    session,
+)
 from tests.todos.entities import Event, Todo
 
 
@@ -43,6 +50,29 @@ class EngineTests(TestCase):
         with mock.patch("nitro_dispatch.db.get_engine") as engine:
             create_tables(using="other")
         engine.assert_not_called()
+
+
+class DjangoConnectionTests(TestCase):
+    def test_connection_of_the_engine_gives_djangos(self):
+        with get_engine().connect() as sa_connection:
+            assert django_connection(sa_connection) is connections["default"]
+
+    def test_connection_of_another_engine_gives_none(self):
+        engine = create_engine("sqlite://")
+        self.addCleanup(engine.dispose)
+        with engine.connect() as sa_connection:
+            assert django_connection(sa_connection) is None
+
+
+class AsyncRefusalTests(TestCase):
+    async def test_refusal_from_async_code_comes_from_djangos(self):
+        with pytest.raises(SynchronousOnlyOperation) as excinfo:
+            Todo.count()
+        cause = excinfo.value.__cause__
+        assert (type(cause), str(cause)) == (
+            SynchronousOnlyOperation,
+            "You cannot call this from an async context - use a thread or sync_to_async.",
+        )
 
 
 class TypeTests(TestCase):

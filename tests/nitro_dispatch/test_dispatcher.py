@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client, TestCase
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client, SimpleTestCase, TestCase
 from django.urls import reverse
 
-from nitro_dispatch import DjangoDispatcher, datastar_action
+from nitro_dispatch import ActionMetadata, DjangoDispatcher, datastar_action
+from nitro_dispatch.dispatcher import Route
+from tests.ported_actions.entities import Gadget
 from tests.todos.entities import Todo
 
 DS = {"Datastar-Request": "true"}
@@ -54,6 +58,57 @@ class RoutingTests(TestCase):
     def test_wrong_method_is_405_with_allow(self):
         response = self.client.get(url("todo-toggle", id="x"))
         assert (response.status_code, response["Allow"]) == (405, "OPTIONS, POST")
+
+    def test_path_of_several_segments_is_the_whole_url_below_the_prefix(self):
+        patterns, _ = DjangoDispatcher(prefix="v2", entities=[Gadget]).urls
+        routes = {pattern.name: str(pattern.pattern) for pattern in patterns}
+        assert (routes["gadget-bulk_add"], routes["gadget-summary"]) == (
+            "v2/gadgets/bulk/add",
+            "v2/gadgets/<path:id>/summary",
+        )
+
+    def test_id_in_a_path_of_several_segments_reaches_the_action(self):
+        Gadget.create(id="g/1", name="lamp")
+        response = self.client.get("/api/gadgets/g/1/summary")
+        assert response.json() == {"summary": "lamp (g/1)"}
+
+    def test_class_action_at_a_path_of_several_segments(self):
+        response = self.client.post("/api/gadgets/bulk/add", {"name": "desk"})
+        assert (response.json()["name"], Gadget.count()) == ("desk", 1)
+
+    def test_datastar_action_of_a_path_of_several_segments(self):
+        gadget = Gadget.create(id="g1")
+        assert datastar_action(gadget.summary) == '@get("/api/gadgets/g1/summary")'
+
+
+class RouteProblemTests(SimpleTestCase):
+    def route(self, kind: Any, path: str) -> Route:
+        metadata = ActionMetadata(method="POST", path=path, function_name="add")
+        return Route(Gadget, Gadget.rename, metadata, kind)
+
+    def test_instance_action_at_a_whole_url_needs_the_id(self):
+        with pytest.raises(ImproperlyConfigured) as excinfo:
+            self.route("instance", "/ops/add").route  # noqa: B018
+        assert str(excinfo.value) == (
+            "tests.ported_actions.entities.Gadget.add is an instance action, but "
+            "path='/ops/add' (a whole URL, as in Nitro) has no {id} for the entity's id. Write "
+            "it where the id goes ('/ops/{id}/add'), or give one segment ('add') for "
+            "gadget/<id>/add."
+        )
+
+    def test_class_action_has_no_id_for_a_path(self):
+        with pytest.raises(ImproperlyConfigured) as excinfo:
+            self.route("class", "/ops/{id}/add").route  # noqa: B018
+        assert str(excinfo.value) == (
+            "tests.ported_actions.entities.Gadget.add is a class action, with no entity id for "
+            "the {id} of path='/ops/{id}/add'. Remove {id}: a parameter named id comes from the "
+            "query string or the body."
+        )
+
+    def test_static_action_has_no_id_for_a_path(self):
+        with pytest.raises(ImproperlyConfigured) as excinfo:
+            self.route("static", "/ops/{id}/add").route  # noqa: B018
+        assert "is a static action, with no entity id" in str(excinfo.value)
 
 
 class ResponseTests(TestCase):
@@ -135,11 +190,18 @@ class ResponseTests(TestCase):
             True,
         )
 
-    def test_plain_string_is_an_error(self):
+    def test_plain_string_is_the_result_signal_not_markup(self):
         response = self.client.get(url("todo-text"), headers=DS)
         assert (response.status_code, response.content) == (
             200,
-            error_event(500, "server_error", "The action failed on the server."),
+            b'event: datastar-patch-signals\ndata: signals {"result":"plain text is not markup"}'
+            b"\n\n",
+        )
+
+    def test_plain_dict_is_a_signals_patch(self):
+        response = self.client.get(url("todo-version"), headers=DS)
+        assert (
+            response.content == b'event: datastar-patch-signals\ndata: signals {"version":"1"}\n\n'
         )
 
 
@@ -174,10 +236,15 @@ class PlainClientTests(TestCase):
         response = self.client.delete(url("todo-discard", id=self.todo.id))
         assert response.status_code == 204
 
-    def test_exception_is_a_500(self):
+    def test_none_is_nitros_success_message(self):
+        response = self.client.get(url("todo-nothing"))
+        assert response.json() == {"status": "success", "message": "nothing completed"}
+
+    def test_exception_is_a_json_500(self):
         client = Client(raise_request_exception=False)
-        response = client.post(url("todo-fail", id=self.todo.id))
-        assert response.status_code == 500
+        with self.assertLogs("django.request", "ERROR"):
+            response = client.post(url("todo-fail", id=self.todo.id))
+        assert (response.status_code, response.json()["error"]["type"]) == (500, "internal_error")
 
 
 class ErrorTests(TestCase):
@@ -187,7 +254,7 @@ class ErrorTests(TestCase):
             404,
             {
                 "error": {
-                    "type": "not_found",
+                    "type": "entity_not_found",
                     "message": "Todo with id 'missing' not found.",
                     "status_code": 404,
                     "details": [],
@@ -199,7 +266,7 @@ class ErrorTests(TestCase):
         response = self.client.post(url("todo-toggle", id="missing"), headers=DS)
         assert (response.status_code, response.content) == (
             200,
-            error_event(404, "not_found", "Todo with id 'missing' not found."),
+            error_event(404, "entity_not_found", "Todo with id 'missing' not found."),
         )
 
     def test_invalid_parameter_is_422_with_field_errors(self):
@@ -255,12 +322,14 @@ class ErrorTests(TestCase):
 class TransactionTests(TestCase):
     def test_exception_rolls_back_both_orms(self):
         todo = Todo.create(title="original")
-        response = self.client.post(url("todo-fail", id=todo.id), headers=DS)
+        with self.assertLogs("django.request", "ERROR"):
+            response = self.client.post(url("todo-fail", id=todo.id), headers=DS)
         assert (
             response.content,
             Todo.get(todo.id).title,  # type: ignore[union-attr]
             Group.objects.count(),
-        ) == (error_event(500, "server_error", "The action failed on the server."), "original", 0)
+        ) == (error_event(500, "internal_error", "The action failed on the server."), "original",
+              0)  # fmt: skip
 
 
 class CsrfTests(TestCase):

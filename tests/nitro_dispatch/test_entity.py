@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from nitro_dispatch.db import get_engine, session
 from nitro_dispatch.exceptions import EntityGone
+from tests.ported.entities import Member
 from tests.todos.entities import Counter, Stamped, Todo
 
 
@@ -70,6 +71,17 @@ class EntityApiTests(TestCase):
     def test_delete(self):
         todo = Todo.create(title="a")
         assert (todo.delete(), todo.delete(), Todo.count()) == (True, False, 0)
+
+    def test_entity_of_an_open_session_is_deleted_through_it(self):
+        todo = Todo.create(title="a")
+        with session() as s:
+            loaded = s.get(Todo, todo.id)
+            deleted = loaded.delete()  # type: ignore[union-attr]
+            gone = s.get(Todo, todo.id) is None
+        assert (deleted, gone, Todo.count()) == (True, True, 0)
+
+    def test_delete_of_an_entity_never_saved(self):
+        assert Counter().delete() is False
 
     def test_delete_where(self):
         Todo.create(title="a", completed=True)
@@ -195,15 +207,21 @@ class SaveTests(TestCase):
         todo.save()
         assert [t.title for t in Todo.all()] == ["newer"]
 
-    def test_save_returns_the_entity(self):
-        todo = Todo(title="a")
-        assert todo.save() is todo
+    def test_save_returns_true_as_nitro_does(self):
+        assert Todo(title="a").save() is True
 
     def test_insert_of_an_existing_key_is_refused(self):
         todo = Todo.create(title="a")
         with pytest.raises(IntegrityError), transaction.atomic():
             Todo(id=todo.id, title="b").save()
         assert Todo.get(todo.id).title == "a"  # type: ignore[union-attr]
+
+    def test_refused_insert_leaves_the_values_as_they_were(self):
+        Member.create(id="1", name="first")
+        member = Member(id="1", name="second", status=None)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            member.save()
+        assert (member.status, Member.get("1").status) == (None, "active")  # type: ignore[union-attr]
 
     def test_integer_key_is_set_by_the_insert(self):
         counter = Counter(value=1)
@@ -224,7 +242,8 @@ class SaveTests(TestCase):
         assert stamped.serial == 7
 
     def test_value_the_database_sets_on_update_is_read_back(self):
-        stamped = Stamped(label="x").save()  # type: ignore[call-arg]
+        stamped = Stamped(label="x")  # type: ignore[call-arg]
+        stamped.save()
         stamped.label = "y"
         stamped.save()
         assert (stamped.label, stamped.touched) == ("y", 0)

@@ -122,6 +122,6 @@ class FuzzTests(TestCase):
         content = b"" if response.streaming else response.content
         failed = response.status_code >= 400 or b'"_nitroError":{' in content
         assert response.status_code < 500, content
-        assert b'"type":"server_error"' not in content
+        assert b'"type":"internal_error"' not in content
         if failed:
             assert self.snapshot() == before

@@ -301,7 +301,7 @@ class MessageTests(SimpleTestCase):
         [message] = Drift("default", missing=[link]).messages()
         assert message.msg == (
             "Entity tables missing from DATABASES['default']: link "
-            "(nitro_dispatch.Entity.metadata). Their entities' queries fail until they are "
+            "(sqlmodel.SQLModel.metadata). Their entities' queries fail until they are "
             "created."
         )
 

@@ -12,6 +12,7 @@ from unittest import mock
 import pytest
 from asgiref.sync import SyncToAsync, ThreadSensitiveContext, sync_to_async
 from django.conf import settings
+from django.core.exceptions import SynchronousOnlyOperation
 from django.core.handlers.asgi import ASGIHandler
 from django.db import connection, connections, transaction
 from django.test import SimpleTestCase, TestCase, TransactionTestCase, override_settings
@@ -120,6 +121,37 @@ class AsyncTransactionTests(TestCase):
             reverse("nitro:todo-async_fail", kwargs={"id": todo.id}), headers=DS
         )
         assert (response.status_code, Todo.get(todo.id).title) == (200, "old")  # type: ignore[union-attr]
+
+
+class AsyncGeneratorEntityCallTests(TestCase):
+    """A stream runs after its action has returned, outside its transaction and, under ASGI,
+    on the server's event loop: its entity calls go through sync_to_async."""
+
+    refused = (
+        "The entity API is synchronous, and this thread runs an event loop. In async code, call "
+        "it through asgiref's sync_to_async: `await sync_to_async(Todo.get)(id)`. An async "
+        "@action may call it directly (not an async generator action: its stream runs after "
+        "the action has returned)."
+    )
+
+    def test_direct_call_under_wsgi_says_to_use_sync_to_async(self):
+        response = self.client.get(reverse("nitro:tally-stream_directly"), headers=DS)
+        with pytest.raises(SynchronousOnlyOperation) as excinfo:
+            list(response.streaming_content)  # type: ignore[attr-defined]
+        assert str(excinfo.value) == self.refused
+
+    async def test_direct_call_under_asgi_says_to_use_sync_to_async(self):
+        response = await self.async_client.get(reverse("nitro:tally-stream_directly"), headers=DS)
+        with pytest.raises(SynchronousOnlyOperation) as excinfo:
+            [chunk async for chunk in response.streaming_content]  # type: ignore[attr-defined]
+        assert str(excinfo.value) == self.refused
+
+    async def test_call_through_sync_to_async_under_asgi(self):
+        response = await self.async_client.get(
+            reverse("nitro:tally-stream_through_a_thread"), headers=DS
+        )
+        chunks = [chunk async for chunk in response.streaming_content]  # type: ignore[attr-defined]
+        assert chunks == [b'event: datastar-patch-signals\ndata: signals {"count":0}\n\n']
 
 
 async def _slow_numbers() -> AsyncIterator[dict[str, int]]:

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.test import RequestFactory, TestCase, TransactionTestCase, override_settings
+from django.test import Client, RequestFactory, TestCase, TransactionTestCase, override_settings
 from django.urls import resolve, reverse
 from django.utils import translation
 
+from rustytags_backend._html_string import trusted_html
 from tests.catalogs import write_catalog
 from tests.nitro_dispatch.test_dispatcher import DS, error_event, url
 from tests.nitro_dispatch.test_sse import datastar_client_reads
@@ -102,7 +104,8 @@ class PermissionBeforeExistenceTests(TestCase):
 class LockingTests(TestCase):
     def test_unsafe_methods_read_the_entity_for_update(self):
         todo = Todo.create(title="t")
-        with mock.patch.object(Todo, "get", wraps=Todo.get) as get:
+        # Read through the private _get(): a field may shadow get().
+        with mock.patch.object(Todo, "_get", wraps=Todo._get) as get:
             self.client.post(url("todo-toggle", id=todo.id))
             self.client.get(url("todo-itself", id=todo.id))
         assert [call.kwargs for call in get.call_args_list] == [
@@ -112,14 +115,14 @@ class LockingTests(TestCase):
 
     def test_the_entity_is_read_inside_the_transaction(self):
         todo = Todo.create(title="t")
-        original = Todo.get
+        original = Todo._get
         depths = []
 
         def get(id: Any, *, for_update: bool = False) -> Todo | None:
             depths.append(len(connection.savepoint_ids))
             return original(id, for_update=for_update)
 
-        with mock.patch.object(Todo, "get", side_effect=get):
+        with mock.patch.object(Todo, "_get", side_effect=get):
             self.client.post(url("todo-toggle", id=todo.id))
         # One savepoint deeper than the test: the action's own.
         assert depths == [len(connection.savepoint_ids) + 1]
@@ -197,10 +200,10 @@ class IntegrityTests(TestCase):
         )
 
     def test_other_database_errors_are_500(self):
-        with self.assertLogs("nitro_dispatch", "ERROR"):
+        with self.assertLogs("django.request", "ERROR"):
             response = self.client.post(url("todo-break_down"), headers=DS)
         assert response.content == error_event(
-            500, "server_error", "The action failed on the server."
+            500, "internal_error", "The action failed on the server."
         )
 
 
@@ -294,3 +297,99 @@ class TranslationTests(TestCase):
     def test_invalid_parameters_are_translated(self):
         response = self.post_in_german(url("todo-add"), data={"title": ""})
         assert response.json()["error"]["message"] == "Ungültige Parameter."
+
+
+class ErrorTypeTests(TestCase):
+    def test_other_http404_keeps_its_own_type(self):
+        response = self.client.get(url("gadget-missing_page"))
+        error = response.json()["error"]
+        assert (response.status_code, error["type"], error["message"]) == (
+            404,
+            "not_found",
+            "No such page.",
+        )
+
+
+class InternalErrorTests(TestCase):
+    """An exception in an action: Nitro's internal_error, logged as Django logs one."""
+
+    def setUp(self):
+        self.client = Client(raise_request_exception=False)
+
+    def test_logged_once_on_django_request_with_the_traceback(self):
+        with self.assertLogs("django.request", "WARNING") as logs:
+            self.client.post(url("gadget-boom"))
+        (record,) = logs.records
+        assert (
+            record.getMessage(),
+            record.levelname,
+            str(record.exc_info[1]) if record.exc_info else None,
+            record.status_code,  # type: ignore[attr-defined]
+            record.request.path,  # type: ignore[attr-defined]
+        ) == (
+            "Internal Server Error: /api/gadget/boom",
+            "ERROR",
+            "the secret detail",
+            500,
+            "/api/gadget/boom",
+        )
+
+    def test_datastar_failure_is_logged_as_a_500(self):
+        with self.assertLogs("django.request", "WARNING") as logs:
+            response = self.client.post(url("gadget-boom"), headers=DS)
+        (record,) = logs.records
+        assert (response.status_code, record.status_code) == (200, 500)  # type: ignore[attr-defined]
+
+    @override_settings(DEBUG=True)
+    def test_debug_shows_the_exception_to_a_client_that_is_not_navigating(self):
+        with self.assertLogs("django.request", "ERROR"):
+            response = self.client.post(url("gadget-boom"), headers={"Accept": "application/json"})
+        assert (response.status_code, response.json()["error"]["message"]) == (
+            500,
+            "Internal server error: RuntimeError: the secret detail",
+        )
+
+    @override_settings(DEBUG=True)
+    def test_debug_shows_the_exception_to_datastar(self):
+        with self.assertLogs("django.request", "ERROR"):
+            response = self.client.post(url("gadget-boom"), headers=DS)
+        assert response.content == error_event(
+            500, "internal_error", "Internal server error: RuntimeError: the secret detail"
+        )
+
+    @override_settings(DEBUG=True)
+    def test_debug_gives_a_navigating_browser_djangos_debug_page(self):
+        with self.assertLogs("django.request", "ERROR"):
+            response = self.client.post(
+                url("gadget-boom"), headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+            )
+        assert (
+            response.status_code,
+            response["Content-Type"],
+            "<title>RuntimeError" in response.content.decode(),
+        ) == (500, "text/html", True)
+
+    @override_settings(DEBUG_PROPAGATE_EXCEPTIONS=True)
+    def test_propagated_when_django_is_told_to(self):
+        with pytest.raises(RuntimeError):
+            self.client.post(url("gadget-boom"))
+
+    def test_rusty_tags_markup_is_refused_not_sent(self):
+        import rusty_tags
+
+        with pytest.raises(TypeError) as refusal:
+            trusted_html(rusty_tags.Div("<script>alert(1)</script>"))
+        with self.assertLogs("django.request", "ERROR") as logs:
+            response = self.client.get(url("gadget-rusty"))
+        assert (
+            response.status_code,
+            response.json()["error"]["type"],
+            str(logs.records[0].exc_info[1]) if logs.records[0].exc_info else None,
+        ) == (500, "internal_error", str(refusal.value))
+
+    def test_rusty_tags_markup_in_a_list_is_refused_for_datastar(self):
+        with self.assertLogs("django.request", "ERROR"):
+            response = self.client.get(url("gadget-rusty_in_a_list"), headers=DS)
+        assert response.content == error_event(
+            500, "internal_error", "The action failed on the server."
+        )

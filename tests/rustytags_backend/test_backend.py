@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
 import rusty_tags
+import rusty_tags.datastar
 from django.core.exceptions import ImproperlyConfigured
 from django.middleware.csrf import _unmask_cipher_token, get_token  # type: ignore[attr-defined]
 from django.template import Context, RequestContext, TemplateDoesNotExist, engines
@@ -16,6 +18,16 @@ from django.test.signals import template_rendered
 from django.utils.safestring import SafeString
 
 from rustytags_backend import RustyTags
+from rustytags_backend._html_string import HtmlString
+from rustytags_backend.html import B
+
+PORTED = Path(__file__).resolve().parent.parent / "ported_components" / "roots"
+REFUSED = (
+    ": rusty-tags escapes nothing, so user data in it would be live HTML. Port the code that "
+    "built it: import the tags from rustytags_backend.html in place of rusty_tags or nitro "
+    "(from rustytags_backend.html import Div, not from rusty_tags import Div or from nitro "
+    "import Div), and rusty_tags.datastar from rustytags_backend.html.datastar."
+)
 
 RUSTY_FIRST = [
     {"BACKEND": "rustytags_backend.RustyTags", "APP_DIRS": True},
@@ -25,6 +37,11 @@ RUSTY_FIRST = [
 
 def engine(**options: Any) -> RustyTags:
     return RustyTags({"NAME": "rt", "DIRS": [], "APP_DIRS": True, "OPTIONS": options})
+
+
+def ported(case: str) -> RustyTags:
+    """An engine on the components folder of one case of tests/ported_components."""
+    return RustyTags({"NAME": "rt", "DIRS": [PORTED / case], "APP_DIRS": False, "OPTIONS": {}})
 
 
 def static_url(request: Any) -> dict[str, str]:
@@ -91,8 +108,13 @@ class TemplateCacheTests(SimpleTestCase):
 
 
 class RenderTests(SimpleTestCase):
+    def test_render_returns_an_html_string(self):
+        assert type(engine().get_template("pages/hello.html").render({"name": "x"})) is HtmlString
+
     def test_render_returns_a_safestring(self):
-        assert type(engine().get_template("pages/hello.html").render({"name": "x"})) is SafeString
+        assert isinstance(
+            engine().get_template("pages/hello.html").render({"name": "x"}), SafeString
+        )
 
     def test_context_is_escaped(self):
         html = (
@@ -145,20 +167,71 @@ class RenderTests(SimpleTestCase):
             "&lt;b&gt;not markup&lt;/b&gt;"
         )
 
-    def test_rusty_tags_result_is_markup(self):
-        html = (
-            engine()
-            .get_template("pages/passthrough.html")
-            .render({"value": rusty_tags.B("from rusty-tags")})
+    def test_safestring_result_is_kept(self):
+        html = engine().get_template("pages/passthrough.html").render({"value": SafeString("<hr>")})
+        assert (html, type(html)) == ("<hr>", SafeString)
+
+    def test_list_result_is_flattened(self):
+        html = engine().get_template("pages/passthrough.html").render({"value": ["<", B("b")]})
+        assert html == "&lt;<b>b</b>"
+
+
+class RustyTagsResultTests(SimpleTestCase):
+    """rusty-tags escapes nothing: a component's rusty-tags output is refused, never sent."""
+
+    def render(self, value: object) -> str:
+        return engine().get_template("pages/passthrough.html").render({"value": value})
+
+    def test_rusty_tags_result_is_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            self.render(rusty_tags.B("<img src=x onerror=alert(1)>"))
+        assert str(excinfo.value) == (
+            "Cannot render the rusty_tags.core.HtmlString '<b><img src=x onerror=alert(1)></b>'"
+            + REFUSED
         )
-        assert html == "<b>from rusty-tags</b>"
+
+    def test_rusty_tags_tag_builder_result_is_refused(self):
+        with pytest.raises(TypeError, match=r"^Cannot render the rusty_tags\.TagBuilder '<b/>'"):
+            self.render(rusty_tags.B())
+
+    def test_rusty_tags_datastar_result_is_refused(self):
+        # Its __getattr__ makes up an __html__ that used to be called and inserted raw.
+        with pytest.raises(TypeError, match=r"^Cannot render the rusty_tags\.datastar\.Signal "):
+            self.render(rusty_tags.datastar.Signal("count", 0))
+
+    def test_rusty_tags_markup_in_a_list_result_is_refused(self):
+        with pytest.raises(TypeError, match=r"^Cannot render the rusty_tags\.core\.HtmlString "):
+            self.render([B("ours"), rusty_tags.B("theirs")])
+
+    def test_component_written_with_rusty_tags_is_refused(self):
+        rt = ported("direct")
+        with pytest.raises(TypeError) as excinfo:
+            rt.get_template("ported_direct/page.html").render()
+        assert str(excinfo.value) == (
+            "Cannot render the rusty_tags.core.HtmlString '<div><b>Ann</b></div>'" + REFUSED
+        )
+
+    def test_component_calling_a_rusty_tags_helper_is_refused(self):
+        rt = ported("chained")
+        with pytest.raises(TypeError) as excinfo:
+            rt.get_template("ported_chained/page.html").render({"title": "x"})
+        assert str(excinfo.value) == (
+            "Cannot render the rusty_tags.core.HtmlString '<span class=\"badge\">new</span>'"
+            + REFUSED
+        )
+
+    def test_component_with_rusty_tags_datastar_expressions_renders(self):
+        rt = ported("datastar_only")
+        assert rt.get_template("ported_datastar_only/page.html").render() == (
+            '<div data-show="$open"><span data-text="$count" data-on:click="$count++"></span></div>'
+        )
 
     def test_none_result_is_empty(self):
         assert engine().get_template("pages/passthrough.html").render({"value": None}) == ""
 
     def test_object_with_html_result_is_markup(self):
         html = engine().get_template("pages/markup.html").render()
-        assert (html, type(html)) == ("<i>markup</i>", SafeString)
+        assert (html, type(html)) == ("<i>markup</i>", HtmlString)
 
     def test_forms_and_media_are_not_escaped(self):
         html = engine().get_template("pages/form_parts.html").render()

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pytest
 from django.core.checks import Error, Tags, Warning, run_checks
 from django.test import SimpleTestCase, override_settings
 
 from rustytags_backend import RustyTags
 from rustytags_backend.apps import RustyTagsConfig
 from tests.rustytags_backend.test_loader import SYNTAX_ERROR, _tmpdir, engine_first, write
+
+PORTED = Path(__file__).resolve().parent.parent / "ported_components"
+UNESCAPED_END = (
+    "; rusty-tags escapes nothing, so text and attribute values in its tags are not escaped, "
+    "and the engine refuses to render its output."
+)
 
 DUPLICATE = """
 import json
@@ -99,9 +107,10 @@ class CheckTests(SimpleTestCase):
         filename = str(Path(self.directory).resolve() / "raw.py")
         assert rt.check() == [
             Warning(
-                f"Component module {filename} imports from rusty_tags directly; rusty-tags "
-                "escapes nothing, so text and attribute values in its tags are not escaped.",
-                hint="Import tags from rustytags_backend.html instead.",
+                f"Component module {filename}, line 2: 'from rusty_tags import Div' imports "
+                "rusty-tags tags (Div)" + UNESCAPED_END,
+                hint="Import them from rustytags_backend.html: "
+                "'from rustytags_backend.html import Div'.",
                 obj=rt,
                 id="rustytags_backend.W001",
             )
@@ -116,6 +125,291 @@ class CheckTests(SimpleTestCase):
     def test_checks_run_through_the_check_framework(self):
         write(Path(self.directory), {"dup.py": DUPLICATE})
         assert template_check_ids(self.directory) == ["rustytags_backend.E001"]
+
+
+def unescaped(engine: RustyTags) -> list[tuple[str, str | None]]:
+    """The messages and hints of the engine's W001 warnings."""
+    return [(m.msg, m.hint) for m in engine.check() if m.id == "rustytags_backend.W001"]
+
+
+def ported(case: str) -> RustyTags:
+    """An engine on the components folder of one case of tests/ported_components."""
+    return engine(str(PORTED / "roots" / case))
+
+
+class UnescapedImportReachTests(SimpleTestCase):
+    """W001 follows a component module's imports through the project's modules."""
+
+    def test_component_module_importing_rusty_tags(self):
+        rt = ported("direct")
+        assert rt.check() == [
+            Warning(
+                f"Component module {PORTED}/roots/direct/ported_direct.py, line 3: "
+                "'from rusty_tags import Div' imports rusty-tags tags (Div)" + UNESCAPED_END,
+                hint="Import them from rustytags_backend.html: "
+                "'from rustytags_backend.html import Div'.",
+                obj=rt,
+                id="rustytags_backend.W001",
+            )
+        ]
+
+    def test_project_module_two_imports_away(self):
+        assert unescaped(ported("chained")) == [
+            (
+                f"{PORTED}/rusty_widgets.py, line 5 (component module "
+                f"{PORTED}/roots/chained/ported_chained.py imports {PORTED}/widgets.py, which "
+                "imports it): 'import rusty_tags as rt' imports rusty-tags tags" + UNESCAPED_END,
+                "Import rustytags_backend.html in its place: "
+                "'import rustytags_backend.html as rt'.",
+            )
+        ]
+
+    def test_module_imported_inside_a_function_is_read_not_imported(self):
+        assert unescaped(ported("lazy")) == [
+            (
+                f"{PORTED}/never_imported.py, line 5 (component module "
+                f"{PORTED}/roots/lazy/ported_lazy.py imports it): 'from rusty_tags import P' "
+                "imports rusty-tags tags (P)" + UNESCAPED_END,
+                "Import them from rustytags_backend.html: 'from rustytags_backend.html import P'.",
+            )
+        ]
+        assert "tests.ported_components.never_imported" not in sys.modules
+
+    def test_datastar_imports_alone_are_not_reported(self):
+        # The component module and its helper import rusty_tags.datastar three ways; the
+        # rusty_tags package itself (site-packages) is not followed.
+        assert ported("datastar_only").check() == []
+
+    def test_module_reached_twice_is_reported_once(self):
+        directory = Path(self.enterContext(_tmpdir())).resolve()
+        helper = "from tests.ported_components.rusty_widgets import badge\n"
+        write(directory, {"a.py": helper + COMPONENT, "b.py": helper + COMPONENT})
+        [(message, _)] = unescaped(engine(str(directory)))
+        assert message.startswith(
+            f"{PORTED}/rusty_widgets.py, line 5 (component module {directory}/a.py imports it)"
+        )
+
+    def test_relative_import_in_a_components_folder(self):
+        directory = Path(self.enterContext(_tmpdir())).resolve()
+        write(
+            directory,
+            {
+                "helpers.py": "from rusty_tags import B\n",
+                "page.py": "from . import helpers\n" + COMPONENT,
+            },
+        )
+        [(message, _)] = unescaped(engine(str(directory)))
+        assert message.startswith(
+            f"{directory}/helpers.py, line 1 (component module {directory}/page.py imports it)"
+        )
+
+    def test_module_with_a_syntax_warning_is_read(self):
+        # sub/ has no __init__.py, so the engine's scan does not import warns.py, which would
+        # fail here: the test settings turn warnings into errors.
+        directory = Path(self.enterContext(_tmpdir())).resolve()
+        lazy = COMPONENT + "\n\ndef later() -> None:\n    from .sub import warns\n"
+        warns = 'from rusty_tags import B\nPATTERN = "\\d+"\n'
+        write(directory, {"page.py": lazy, "sub/warns.py": warns})
+        [(message, _)] = unescaped(engine(str(directory)))
+        assert message.startswith(
+            f"{directory}/sub/warns.py, line 1 (component module {directory}/page.py imports it)"
+        )
+
+    def test_relative_import_above_the_top_package_is_skipped(self):
+        directory = Path(self.enterContext(_tmpdir())).resolve()
+        source = COMPONENT + "\ndef later() -> None:\n    from ... import nowhere\n"
+        write(directory, {"page.py": source})
+        assert engine(str(directory)).check() == []
+
+    def test_module_that_does_not_parse_is_left_to_e002(self):
+        directory = Path(self.enterContext(_tmpdir())).resolve()
+        source = COMPONENT + "\n\ndef later() -> None:\n    from . import broken\n"
+        write(directory, {"page.py": source, "broken.py": SYNTAX_ERROR})
+        assert [message.id for message in engine(str(directory)).check()] == [
+            "rustytags_backend.E002"
+        ]
+
+
+COMPONENT = """
+from rustytags_backend import component
+
+
+@component
+def page() -> str:
+    return ""
+"""
+
+# Nitro is not installed here: its imports sit in a function, never run, and are read only.
+REPORTED = [
+    (
+        "import rusty_tags as rt",
+        "imports rusty-tags tags",
+        "Import rustytags_backend.html in its place: 'import rustytags_backend.html as rt'.",
+    ),
+    (
+        "import rusty_tags",
+        "imports rusty-tags tags",
+        "Import rustytags_backend.html in its place: 'from rustytags_backend import html', and "
+        "write html.Div for rusty_tags.Div.",
+    ),
+    (
+        "import rusty_tags.core",
+        "imports rusty-tags tags",
+        "Import rustytags_backend.html in its place: 'from rustytags_backend import html', and "
+        "write html.Div for rusty_tags.core.Div.",
+    ),
+    (
+        "from rusty_tags import Div, P as Para, datastar",
+        "imports rusty-tags tags (Div, P as Para)",
+        "Import them from rustytags_backend.html: 'from rustytags_backend.html import Div, P as "
+        "Para'.",
+    ),
+    (
+        "from rusty_tags.core import HtmlString",
+        "imports rusty-tags tags (HtmlString)",
+        "Import them from rustytags_backend.html: 'from rustytags_backend.html import HtmlString'.",
+    ),
+    (
+        "from nitro import Div, Entity",
+        "imports rusty-tags tags (Div)",
+        "Import them from rustytags_backend.html: 'from rustytags_backend.html import Div'.",
+    ),
+    (
+        "from nitro.html import Span, Signals",
+        "imports rusty-tags tags (Span)",
+        "Import them from rustytags_backend.html: 'from rustytags_backend.html import Span'.",
+    ),
+    (
+        "from nitro.html.templating import Page",
+        "imports rusty-tags tags (Page)",
+        "Import them from rustytags_backend.html: 'from rustytags_backend.html import Page'.",
+    ),
+    (
+        "from nitro import html, Div",
+        "imports rusty-tags tags (html, Div)",
+        "Import them from rustytags_backend.html: 'from rustytags_backend.html import Div' and "
+        "'from rustytags_backend import html'.",
+    ),
+    (
+        "import nitro.html as h",
+        "imports rusty-tags tags",
+        "Import rustytags_backend.html in its place: 'import rustytags_backend.html as h'.",
+    ),
+    (
+        "from nitro.html.components import Button",
+        "imports nitro components (Button), made of rusty-tags tags",
+        "nitro's components are made of rusty-tags tags: write them with the tags of "
+        "rustytags_backend.html.",
+    ),
+    (
+        "from nitro.html import components",
+        "imports nitro components (components), made of rusty-tags tags",
+        "nitro's components are made of rusty-tags tags: write them with the tags of "
+        "rustytags_backend.html.",
+    ),
+    (
+        "import nitro.html.components.button",
+        "imports rusty-tags tags",
+        "nitro's components are made of rusty-tags tags: write them with the tags of "
+        "rustytags_backend.html.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("statement", "what", "hint"), REPORTED, ids=[r[0] for r in REPORTED])
+def test_import_is_reported(statement: str, what: str, hint: str) -> None:
+    with _tmpdir() as name:
+        directory = Path(name).resolve()
+        write(directory, {"page.py": f"{COMPONENT}\n\ndef later() -> None:\n    {statement}\n"})
+        assert unescaped(engine(str(directory))) == [
+            (
+                f"Component module {directory}/page.py, line 11: {statement!r} {what}"
+                + UNESCAPED_END,
+                hint,
+            )
+        ]
+
+
+STAR_HINT = "Import them from rustytags_backend.html: 'from rustytags_backend.html import *'."
+
+
+@pytest.mark.parametrize("package", ["rusty_tags", "nitro", "nitro.html"])
+def test_star_import_is_reported(package: str) -> None:
+    # A star import is allowed only at module level: it is in a module of its own, which the
+    # component module imports inside a function (nitro, not installed here, fails to import).
+    with _tmpdir() as name:
+        directory = Path(name).resolve()
+        statement = f"from {package} import *"
+        lazy = f"{COMPONENT}\n\ndef later() -> None:\n    from . import star\n"
+        write(directory, {"page.py": lazy, "star.py": statement + "\n"})
+        assert unescaped(engine(str(directory))) == [
+            (
+                f"{directory}/star.py, line 1 (component module {directory}/page.py imports it): "
+                f"{statement!r} imports rusty-tags tags" + UNESCAPED_END,
+                STAR_HINT,
+            )
+        ]
+
+
+USED = [
+    (
+        "import nitro\nnitro.Entity\nnitro.Div('a')\nnitro.html.P()",
+        "gives rusty-tags tags, used as nitro.Div (line 13), nitro.html.P (line 14)",
+        "Import them from rustytags_backend.html: 'from rustytags_backend.html import Div, P', "
+        "and write Div for nitro.Div.",
+    ),
+    (
+        "import nitro as n\nn.Span()",
+        "gives rusty-tags tags, used as n.Span (line 12)",
+        "Import them from rustytags_backend.html: 'from rustytags_backend.html import Span', "
+        "and write Span for n.Span.",
+    ),
+    (
+        "import rusty_tags.datastar\nrusty_tags.datastar.js('x')\nrusty_tags.B('b')",
+        "gives rusty-tags tags, used as rusty_tags.B (line 13)",
+        "Import them from rustytags_backend.html: 'from rustytags_backend.html import B', "
+        "and write B for rusty_tags.B.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "what", "hint"), USED, ids=[u[0].split("\n")[0] for u in USED])
+def test_tags_used_through_a_package_import_are_reported(source: str, what: str, hint: str) -> None:
+    with _tmpdir() as name:
+        directory = Path(name).resolve()
+        body = source.replace("\n", "\n    ")
+        write(directory, {"page.py": f"{COMPONENT}\n\ndef later() -> None:\n    {body}\n"})
+        statement = source.split("\n")[0]
+        assert unescaped(engine(str(directory))) == [
+            (
+                f"Component module {directory}/page.py, line 11: {statement!r} {what}"
+                + UNESCAPED_END,
+                hint,
+            )
+        ]
+
+
+NOT_REPORTED = [
+    "from rusty_tags.datastar import Signal",
+    "import rusty_tags.datastar as ds",
+    "from rusty_tags import datastar",
+    "import rusty_tags.datastar\nrusty_tags.datastar.js('x')",
+    "from nitro import Entity, action",
+    "from nitro.html import Signals, DS",
+    "from nitro.html.datastar import *",
+    "import nitro.html.datastar as ds",
+    "import nitro\nnitro.Entity\nnitro.html.datastar.Signal\nf().Div",
+    "import nitro.html.datastar\nnitro.html.datastar.js('x')",
+    "from . import rusty_tags",
+]
+
+
+@pytest.mark.parametrize("source", NOT_REPORTED, ids=[n.split("\n")[0] for n in NOT_REPORTED])
+def test_import_is_not_reported(source: str) -> None:
+    with _tmpdir() as name:
+        body = source.replace("\n", "\n    ")
+        write(Path(name), {"page.py": f"{COMPONENT}\n\ndef later() -> None:\n    {body}\n"})
+        assert unescaped(engine(name)) == []
 
 
 BROKEN_HINT = (

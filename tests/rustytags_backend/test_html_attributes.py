@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from rustytags_backend import _attributes
 from rustytags_backend.html import A, Button, Div, Input, Label, Svg
+from rustytags_backend.html.datastar import Signal, Signals, js
 
 
 class AttributeValueTests(SimpleTestCase):
@@ -356,6 +357,16 @@ class DatastarAttributeTests(SimpleTestCase):
             '<div data-style="{&#34;a\\&#34;: alert(1), \\&#34;b&#34;:($c)}"></div>'
         )
 
+    def test_expression_dict_key_is_a_js_string_datastar_leaves_alone(self):
+        assert Div(cls={"at-@ é": "$on"}) == (
+            '<div data-class="{&#34;at-\\u0040 \\u00e9&#34;:($on)}"></div>'
+        )
+
+    def test_expression_dict_value_that_is_not_json_is_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            Div(cls={"a": {1}})
+        assert str(excinfo.value).startswith("Cannot write {1} into a Datastar expression")
+
     def test_expression_dict_needs_string_keys(self):
         with pytest.raises(TypeError) as excinfo:
             Div(cls={1: "$x"})
@@ -364,5 +375,165 @@ class DatastarAttributeTests(SimpleTestCase):
     def test_non_string_expression_is_str_ed(self):
         assert Div(text=5) == '<div data-text="5"></div>'
 
-    def test_false_expression_leaves_the_attribute_out(self):
-        assert Div(show=False) == "<div></div>"
+    def test_false_expression_is_the_js_literal_false(self):
+        assert Div(show=False) == '<div data-show="false"></div>'
+
+    def test_true_expression_is_the_js_literal_true(self):
+        assert Div(effect=True) == '<div data-effect="true"></div>'
+
+    def test_boolean_on_keyed_and_prefixed_expressions_is_a_js_literal(self):
+        assert Div(attr_disabled=False, data_show=False, on_click=True) == (
+            '<div data-attr:disabled="false" data-show="false" data-on:click="true"></div>'
+        )
+
+    def test_false_flag_plugin_leaves_the_attribute_out(self):
+        assert Div(ignore=False, ignore_morph=False, persist=False) == "<div></div>"
+
+    def test_none_expression_leaves_the_attribute_out(self):
+        assert Div(show=None) == "<div></div>"
+
+
+class DatastarOnKeysTests(SimpleTestCase):
+    def test_key_combination(self):
+        assert Div(on_keys_ctrl_k="open()") == '<div data-on-keys:ctrl-k="open()"></div>'
+
+    def test_bare_on_keys_takes_every_key(self):
+        assert Div(on_keys="log()") == '<div data-on-keys="log()"></div>'
+
+    def test_modifiers(self):
+        assert Input(on_keys_enter__el__throttle_1s="go()") == (
+            '<input data-on-keys:enter__el__throttle.1s="go()">'
+        )
+
+    def test_data_and_ds_prefixes(self):
+        assert Div(data_on_keys_escape="a()", ds_on_keys_f1="b()") == (
+            '<div data-on-keys:escape="a()" data-on-keys:f1="b()"></div>'
+        )
+
+    def test_other_events_keep_data_on(self):
+        assert Div(on_keydown="a()", on_key_up="b()") == (
+            '<div data-on:keydown="a()" data-on:key-up="b()"></div>'
+        )
+
+
+class DatastarExpressionValueTests(SimpleTestCase):
+    def test_expression_is_written_as_its_source(self):
+        count = Signal("count", 0)
+        assert Button(on_click=count.add(1), show=count > 0) == (
+            '<button data-on:click="$count++" data-show="($count &gt; 0)"></button>'
+        )
+
+    def test_expression_in_a_cls_dict(self):
+        assert Div(cls={"active": Signal("on"), "big": js("$size > 3")}) == (
+            '<div data-class="{&#34;active&#34;:($on),&#34;big&#34;:($size &gt; 3)}"></div>'
+        )
+
+    def test_bind_takes_a_signal_name(self):
+        assert Input(bind=Signal("name", "")) == '<input data-bind="name">'
+
+    def test_bind_takes_a_namespaced_signal(self):
+        assert Input(bind=Signal("email", namespace="form")) == '<input data-bind="form.email">'
+
+    def test_bind_takes_a_nested_signal_path(self):
+        assert Input(bind=Signals(user={}).user.name) == '<input data-bind="user.name">'
+
+    def test_ref_and_indicator_take_signals(self):
+        assert Div(ref=Signal("box"), indicator=Signal("busy")) == (
+            '<div data-ref="box" data-indicator="busy"></div>'
+        )
+
+    def test_bind_refuses_an_expression_that_is_no_signal(self):
+        with pytest.raises(TypeError) as excinfo:
+            Input(bind=Signal("a") + 1)
+        assert str(excinfo.value) == (
+            "Attribute 'data-bind' takes a signal: its name ('count', 'user.name') or a Signal, "
+            "got <BinaryOp ($a + 1)>."
+        )
+
+    def test_bind_refuses_other_values(self):
+        with pytest.raises(TypeError) as excinfo:
+            Input(bind=True)
+        assert str(excinfo.value) == (
+            "Attribute 'data-bind' takes a signal: its name ('count', 'user.name') or a Signal, "
+            "got True."
+        )
+
+    def test_bind_takes_a_lazy_string(self):
+        assert Input(bind=gettext_lazy("$name")) == '<input data-bind="name">'
+
+
+class DatastarSignalObjectTests(SimpleTestCase):
+    def test_signals_object(self):
+        assert Div(signals=Signals(count=0, name="x")) == (
+            '<div data-signals="{&#34;count&#34;:0,&#34;name&#34;:&#34;x&#34;}"></div>'
+        )
+
+    def test_signals_object_nests_under_its_namespace(self):
+        assert Div(signals=Signals(count=0, namespace="app.form")) == (
+            '<div data-signals="{&#34;app&#34;:{&#34;form&#34;:{&#34;count&#34;:0}}}"></div>'
+        )
+
+    def test_signals_object_with_a_signal_named_items(self):
+        assert Div(signals=Signals(items=[1])) == (
+            '<div data-signals="{&#34;items&#34;:[1]}"></div>'
+        )
+
+    def test_one_signal(self):
+        assert Div(signals=Signal("count", 0)) == '<div data-signals="{&#34;count&#34;:0}"></div>'
+
+    def test_list_of_signals_is_merged(self):
+        value = [Signal("count", 0), Signal("email", "", namespace="form")]
+        assert Div(signals=value) == (
+            '<div data-signals="{&#34;count&#34;:0,&#34;form&#34;:{&#34;email&#34;:&#34;&#34;}}">'
+            "</div>"
+        )
+
+    def test_ref_only_signal_is_left_out_of_a_list(self):
+        value = (Signal("count", 0), Signal("box", _ref_only=True))
+        assert Div(signals=value) == '<div data-signals="{&#34;count&#34;:0}"></div>'
+
+    def test_keyed_signal_false_is_json(self):
+        assert Div(signals_open=False) == '<div data-signals:open="false"></div>'
+
+    def test_keyed_signal_takes_an_expression(self):
+        assert Div(signals_total=Signal("a") + 1) == ('<div data-signals:total="($a + 1)"></div>')
+
+    def test_signals_take_an_expression_built_with_js(self):
+        assert Div(signals=js("{a: $b}")) == '<div data-signals="{a: $b}"></div>'
+
+    def test_computed_signal_is_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            Div(signals=Signal("total", Signal("a") + 1))
+        assert str(excinfo.value) == (
+            "Signal('total', <BinaryOp ($a + 1)>) is computed: data-signals holds values, so "
+            "write its expression with computed_total=... instead."
+        )
+
+    def test_expression_as_a_signals_value_is_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            Div(signals=Signals(total=js("$a + 1")))
+        assert str(excinfo.value) == (
+            "Signal 'total' has the expression $a + 1 as its value: data-signals holds values, "
+            "so write it as a computed signal (computed_total=)."
+        )
+
+    def test_signal_nesting_under_a_value_is_refused(self):
+        with pytest.raises(ValueError) as excinfo:
+            Div(signals=[Signal("user", 1), Signal("name", "", namespace="user")])
+        assert str(excinfo.value) == "Signal 'user.name' nests under 'user', which has a value."
+
+    def test_list_that_is_not_all_signals_is_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            Div(signals=[Signal("a", 1), 2])
+        assert str(excinfo.value) == (
+            "signals= takes a dict of signal values, got [Signal('a', 1), 2]; to write a raw "
+            "expression, pass **{'data-signals': '...'}."
+        )
+
+    def test_string_with_a_modifier_is_refused(self):
+        with pytest.raises(TypeError):
+            Div(signals__ifmissing="{a: 1}")
+
+    def test_boolean_signals_are_refused(self):
+        with pytest.raises(TypeError):
+            Div(signals=True)

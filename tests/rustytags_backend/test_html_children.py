@@ -10,6 +10,7 @@ from fractions import Fraction
 import markupsafe
 import pytest
 import rusty_tags
+import rusty_tags.datastar
 from datastar_py import attribute_generator as data
 from django import forms
 from django.middleware.csrf import get_token
@@ -19,7 +20,26 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
+from rustytags_backend._html_string import HtmlString
 from rustytags_backend.html import B, Div, Form, Fragment, Input, Li, P, Span, Td, Ul
+
+PORT_TAGS = (
+    "Port the code that built it: import the tags from rustytags_backend.html in place of "
+    "rusty_tags or nitro (from rustytags_backend.html import Div, not from rusty_tags import "
+    "Div or from nitro import Div), and rusty_tags.datastar from rustytags_backend.html.datastar."
+)
+PORT_DATASTAR = (
+    "Port the code that built it: import it from rustytags_backend.html.datastar in place of "
+    "rusty_tags.datastar."
+)
+
+
+def refusal(kind: str, shown: str, port: str = PORT_TAGS) -> str:
+    """The TypeError message for the rusty-tags object *kind* shown as *shown*."""
+    return (
+        f"Cannot render the {kind} {shown}: rusty-tags escapes nothing, so user data in it "
+        f"would be live HTML. {port}"
+    )
 
 
 class NameForm(forms.Form):
@@ -38,6 +58,17 @@ class Trusted:
 
     def __html__(self) -> str:
         return "<em>trusted</em>"
+
+
+class MadeUpAttributes:
+    """An object whose __getattr__ answers any name, __html__ included (as expression
+    builders and mocks do)."""
+
+    def __getattr__(self, name: str) -> object:
+        return lambda: "<b>made up</b>"
+
+    def __str__(self) -> str:
+        return "<text>"
 
 
 class TextChildTests(SimpleTestCase):
@@ -125,9 +156,6 @@ class MarkupChildTests(SimpleTestCase):
     def test_object_with_html_is_inserted_as_is(self):
         assert Div(Trusted()) == "<div><em>trusted</em></div>"
 
-    def test_rusty_tags_html_string_is_inserted_as_is(self):
-        assert Div(rusty_tags.B("bold")) == "<div><b>bold</b></div>"
-
     def test_markup_among_several_children(self):
         assert P("a", Trusted(), mark_safe("<br>"), "<") == ("<p>a<em>trusted</em><br>&lt;</p>")
 
@@ -146,6 +174,90 @@ class MarkupChildTests(SimpleTestCase):
             'value="[A-Za-z0-9]{64}"></form>',
             Form(csrf_input_lazy(request), method="post"),
         )
+
+
+class TypeLevelHtmlTests(SimpleTestCase):
+    def test_html_made_up_by_getattr_is_not_markup(self):
+        assert Div(MadeUpAttributes()) == "<div>&lt;text&gt;</div>"
+
+    def test_html_made_up_by_getattr_is_not_markup_after_the_first_child(self):
+        assert Div("a", MadeUpAttributes()) == "<div>a&lt;text&gt;</div>"
+
+    def test_html_set_on_the_instance_is_not_markup(self):
+        shouting = Shouting()
+        shouting.__html__ = lambda: "<b>raw</b>"  # type: ignore[attr-defined]
+        assert Div(shouting) == "<div>&lt;shout&gt; &amp; &#39;yell&#39;</div>"
+
+    def test_class_with_html_is_not_markup_itself(self):
+        assert Div(Trusted) == (
+            "<div>&lt;class &#39;tests.rustytags_backend.test_html_children.Trusted&#39;&gt;</div>"
+        )
+
+
+class RustyTagsChildTests(SimpleTestCase):
+    """rusty-tags escapes nothing: its output among our children would be live HTML."""
+
+    def test_rusty_tags_element_is_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            Div(rusty_tags.B("<img src=x onerror=alert(1)>"))
+        assert str(excinfo.value) == refusal(
+            "rusty_tags.core.HtmlString", "'<b><img src=x onerror=alert(1)></b>'"
+        )
+
+    def test_rusty_tags_element_after_the_first_child_is_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            P("a", rusty_tags.B("b"))
+        assert str(excinfo.value) == refusal("rusty_tags.core.HtmlString", "'<b>b</b>'")
+
+    def test_rusty_tags_element_inside_a_list_is_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            Ul([Li("a"), rusty_tags.Li("b")])
+        assert str(excinfo.value) == refusal("rusty_tags.core.HtmlString", "'<li>b</li>'")
+
+    def test_rusty_tags_element_in_a_fragment_is_refused(self):
+        with pytest.raises(TypeError):
+            Fragment(rusty_tags.Span("x"))
+
+    def test_long_rusty_tags_markup_is_cut_in_the_message(self):
+        with pytest.raises(TypeError) as excinfo:
+            Div(rusty_tags.P("x" * 100))
+        assert str(excinfo.value) == refusal(
+            "rusty_tags.core.HtmlString", "'<p>" + "x" * 73 + "..."
+        )
+
+    def test_rusty_tags_tag_builder_is_refused(self):
+        builder = rusty_tags.Div()  # rusty-tags' Div() without arguments is a TagBuilder
+        with pytest.raises(TypeError) as excinfo:
+            Div(builder)
+        assert str(excinfo.value) == refusal("rusty_tags.TagBuilder", "'<div/>'")
+
+    def test_rusty_tags_datastar_expression_is_refused(self):
+        # Its __getattr__ makes up __html__: inserted as markup before the type-level lookup.
+        signal = rusty_tags.datastar.Signal("count", 0)
+        with pytest.raises(TypeError) as excinfo:
+            Div(signal)
+        assert str(excinfo.value) == refusal(
+            "rusty_tags.datastar.Signal", repr(signal), PORT_DATASTAR
+        )
+
+    def test_rusty_tags_datastar_signals_dict_is_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            Div(rusty_tags.datastar.Signals(count=0), "x")
+        assert str(excinfo.value) == refusal(
+            "rusty_tags.datastar.Signals", "{'count': 0}", PORT_DATASTAR
+        )
+
+    def test_rusty_tags_signals_dict_inside_a_list_is_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            Div([rusty_tags.datastar.Signals(count=0)])
+        assert str(excinfo.value) == refusal(
+            "rusty_tags.datastar.Signals", "{'count': 0}", PORT_DATASTAR
+        )
+
+    def test_rusty_tags_attr_dict_is_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            Div(rusty_tags.utils.AttrDict(id="a"))
+        assert str(excinfo.value) == refusal("rusty_tags.utils.AttrDict", "{'id': 'a'}")
 
 
 class IterableChildTests(SimpleTestCase):
@@ -208,8 +320,14 @@ class AttributeDictChildTests(SimpleTestCase):
 
 
 class ResultTypeTests(SimpleTestCase):
+    def test_result_is_an_html_string(self):
+        assert type(Div("x")) is HtmlString
+
+    def test_result_of_an_element_with_attributes_is_an_html_string(self):
+        assert type(Div("x", id="a")) is HtmlString
+
     def test_result_is_a_safestring(self):
-        assert type(Div("x")) is SafeString
+        assert isinstance(Div("x"), SafeString)
 
     def test_result_is_a_str(self):
         assert isinstance(Div("x"), str)
@@ -226,8 +344,8 @@ class FragmentTests(SimpleTestCase):
     def test_empty_fragment_is_empty(self):
         assert Fragment() == ""
 
-    def test_fragment_is_a_safestring(self):
-        assert type(Fragment("x")) is SafeString
+    def test_fragment_is_an_html_string(self):
+        assert type(Fragment("x")) is HtmlString
 
     def test_fragment_refuses_a_dict(self):
         with pytest.raises(TypeError) as excinfo:

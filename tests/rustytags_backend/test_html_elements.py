@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from rustytags_backend import html
+from rustytags_backend._html_string import HtmlString
 from rustytags_backend.html import (
     Br,
     ClipPath,
@@ -158,9 +159,22 @@ class RawTextTests(SimpleTestCase):
         assert Script(mark_safe("'</script>'")) == "<script>'<\\/script>'</script>"
 
     def test_object_with_html_in_script_is_neutralised(self):
-        assert Script(rusty_tags.Script("'</script>'")) == (
-            "<script><script>'<\\/script>'<\\/script></script>"
+        assert Script(_ScriptMarkup()) == "<script>'<\\/script>'</script>"
+
+    def test_rusty_tags_markup_in_script_is_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            Script(rusty_tags.Script("'</script>'"))
+        assert str(excinfo.value).startswith(
+            "Cannot render the rusty_tags.core.HtmlString \"<script>'</script>'</script>\": "
+            "rusty-tags escapes nothing"
         )
+
+    def test_rusty_tags_markup_in_a_list_in_style_is_refused(self):
+        with pytest.raises(TypeError):
+            Style(["a{}", rusty_tags.B("b")])
+
+    def test_html_made_up_by_getattr_in_script_is_text(self):
+        assert Script(_MadeUpAttributes()) == "<script>made-up text</script>"
 
     def test_script_with_source_and_no_content(self):
         assert Script(src="/app.js", type="module") == (
@@ -185,7 +199,33 @@ class RawTextTests(SimpleTestCase):
         assert Style("<!-- a {} -->") == "<style><!-- a {} --></style>"
 
 
+class _ScriptMarkup:
+    def __html__(self) -> str:
+        return "'</script>'"
+
+
+class _MadeUpAttributes:
+    def __getattr__(self, name: str) -> object:
+        return lambda: "<b>made up</b>"
+
+    def __str__(self) -> str:
+        return "made-up text"
+
+
 class CustomTagTests(SimpleTestCase):
+    def test_custom_tag_is_an_html_string(self):
+        assert type(CustomTag("my-widget", "a")) is HtmlString
+
+    def test_void_element_is_an_html_string(self):
+        assert type(Input(name="n")) is HtmlString
+
+    def test_raw_text_element_is_an_html_string(self):
+        assert type(Script("x")) is HtmlString
+
+    def test_custom_tag_refuses_rusty_tags_markup(self):
+        with pytest.raises(TypeError):
+            CustomTag("my-widget", rusty_tags.B("b"))
+
     def test_custom_tag_renders_like_a_tag(self):
         assert CustomTag("my-widget", "a<", data_id=1) == (
             '<my-widget data-id="1">a&lt;</my-widget>'
@@ -193,6 +233,9 @@ class CustomTagTests(SimpleTestCase):
 
     def test_custom_tag_keeps_the_name_as_given(self):
         assert CustomTag("feDropShadow", dx="1") == '<feDropShadow dx="1"></feDropShadow>'
+
+    def test_custom_tag_takes_a_name_attribute(self):
+        assert CustomTag("x-input", name="q") == '<x-input name="q"></x-input>'
 
     def test_custom_tag_takes_a_dict_child(self):
         assert CustomTag("x-a", {"@click": "go"}) == '<x-a @click="go"></x-a>'

@@ -16,6 +16,7 @@ from typing import Any
 
 import html5lib
 import pytest
+import rusty_tags
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -196,12 +197,16 @@ def test_payload_in_signals_comes_back_as_the_same_json(payload: str) -> None:
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_payload_in_signals_keeps_the_element_tree(payload: str) -> None:
     tree = parse(in_context(Div("x", signals={"v": payload})))
-    assert tree == expected_in_context(
-        (
-            "div",
-            {"data-signals": json.dumps({"v": payload}, separators=(",", ":"), ensure_ascii=False)},
-            ["x"],
-        )
+    signals = json.loads(tree[0][2][1][1].pop("data-signals"))
+    assert (tree, signals) == (expected_in_context(("div", {}, ["x"])), {"v": payload})
+
+
+def test_signal_values_hide_what_the_client_rewrites() -> None:
+    # The client evaluates data-signals as an expression, reading "$rent" as a signal and
+    # "@post(" as an action even inside a string; JSON's escapes read as the same text.
+    assert Div(signals={"t": "Pay $rent @post(x) \\"}) == (
+        '<div data-signals="{&#34;t&#34;:&#34;Pay \\u0024rent \\u0040post(x) \\u005c&#34;}">'
+        "</div>"
     )
 
 
@@ -267,3 +272,24 @@ def test_any_style_content_stays_in_the_style(value: str) -> None:
 )))  # fmt: skip
 def test_any_signals_round_trip_as_json(signals: dict[str, Any]) -> None:
     assert signals_value(Div(signals=signals)) == signals
+
+
+# rusty-tags writes every payload as it is, so its output is never accepted as markup: in
+# any position (first child, later child, in a list, inside a raw-text element) it raises.
+RUSTY_TAGS_POSITIONS: list[tuple[str, Callable[[object], str]]] = [
+    ("first child", lambda child: Div(child)),
+    ("later child", lambda child: P("a", child)),
+    ("in a list", lambda child: Div(["a", child])),
+    ("in script", lambda child: Script(child)),
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize(
+    ("position", "render"), RUSTY_TAGS_POSITIONS, ids=[p[0] for p in RUSTY_TAGS_POSITIONS]
+)
+def test_rusty_tags_markup_holding_a_payload_is_refused(
+    position: str, render: Callable[[object], str], payload: str
+) -> None:
+    with pytest.raises(TypeError, match=r"^Cannot render the rusty_tags\.core\.HtmlString "):
+        render(rusty_tags.P(payload))

@@ -18,8 +18,9 @@ from django.test import RequestFactory, SimpleTestCase, override_settings
 from django.utils import translation
 
 from rustytags_backend import Page
+from rustytags_backend._html_string import HtmlString
 from rustytags_backend.conf import get_settings
-from rustytags_backend.html import Link, P
+from rustytags_backend.html import H1, Link, P, Script
 from rustytags_backend.layout import _error_messages
 from tests.catalogs import write_catalog
 
@@ -185,3 +186,84 @@ class SettingsTests(SimpleTestCase):
         assert get_settings().DATASTAR_URL == (
             "https://cdn.jsdelivr.net/gh/starfederation/datastar@v1.0.1/bundles/datastar.js"
         )
+
+
+class RustyTagsPageKeywordsTests(SimpleTestCase):
+    """Page() takes rusty-tags' keywords, with their meaning there."""
+
+    def test_title_defaults_to_rusty_tags(self):
+        assert f"<title>RustyTags</title>{DATASTAR}</head>" in Page()
+
+    def test_hdrs_is_head_content(self):
+        page = Page(title="t", hdrs=(Link(rel="stylesheet", href="/s.css"),))
+        assert f'<title>t</title><link rel="stylesheet" href="/s.css">{DATASTAR}</head>' in page
+
+    def test_head_and_hdrs_together_are_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            Page(title="t", head=[Link(rel="icon", href="/i.png")], hdrs=())
+        assert str(excinfo.value) == (
+            "Page() got both head= and hdrs=, which are the same thing (hdrs is RustyTags' "
+            "name for it): pass the head content in one of them."
+        )
+
+    def test_ftrs_go_at_the_end_of_the_body(self):
+        page = Page(P("hi"), title="t", ftrs=(Script(src="/app.js"),))
+        assert page.endswith('<body><p>hi</p><script src="/app.js"></script></body></html>')
+
+    def test_htmlkw_are_attributes_of_html(self):
+        page = Page(title="t", htmlkw={"data_theme": "dark", "cls": "js"})
+        assert page.startswith('<!doctype html><html lang="en-us" data-theme="dark" class="js">')
+
+    def test_htmlkw_can_give_the_language(self):
+        assert Page(title="t", htmlkw={"lang": "fr"}).startswith('<!doctype html><html lang="fr">')
+
+    def test_lang_and_htmlkw_lang_together_are_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            Page(title="t", lang="de", htmlkw={"lang": "fr"})
+        assert str(excinfo.value) == (
+            "Page() got lang='de' and htmlkw={'lang': 'fr'}: pass the language in one of them."
+        )
+
+    def test_bodykw_are_attributes_of_body(self):
+        page = Page(title="t", bodykw={"cls": "app", "on_load": "$ready = true"}, id="top")
+        assert '<body class="app" data-on:load="$ready = true" id="top"></body>' in page
+
+    def test_datastar_false_leaves_the_client_out(self):
+        assert Page(title="t", datastar=False) == (
+            f'<!doctype html><html lang="en-us"><head>{HEAD}<title>t</title></head><body>'
+            "</body></html>"
+        )
+
+    def test_datastar_false_keeps_the_csrf_scripts_for_a_client_of_ones_own(self):
+        page = Page(title="t", request=RequestFactory().get("/"), datastar=False)
+        assert (page.count("<script"), "rustytags_backend/csrf.js" in page) == (2, True)
+
+    def test_ds_version_is_refused(self):
+        with pytest.raises(TypeError) as excinfo:
+            Page(title="t", ds_version="1.0.0")
+        assert str(excinfo.value) == (
+            "Page() cannot pick the Datastar version (ds_version='1.0.0'): the client is the "
+            'one settings.RUSTYTAGS["DATASTAR_URL"] names. Set that to the URL or static path '
+            "of the Datastar 1.0 build you want (self-hosted for production), and leave "
+            "ds_version out."
+        )
+
+    def test_rusty_tags_documented_call(self):
+        # rusty-tags' README: Page(content, title=..., hdrs=..., datastar=True)
+        page = Page(
+            H1("My Site"),
+            title="Page Title",
+            hdrs=(Link(rel="stylesheet", href="/app.css"),),
+            ftrs=(Script(src="/app.js"),),
+            htmlkw={"lang": "en"},
+            bodykw={"cls": "body-class"},
+            datastar=True,
+        )
+        assert page == (
+            f'<!doctype html><html lang="en"><head>{HEAD}<title>Page Title</title>'
+            f'<link rel="stylesheet" href="/app.css">{DATASTAR}</head><body class="body-class">'
+            '<h1>My Site</h1><script src="/app.js"></script></body></html>'
+        )
+
+    def test_page_is_an_html_string(self):
+        assert isinstance(Page(), HtmlString)

@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
+import rusty_tags
 from django.core.exceptions import ImproperlyConfigured
-from django.template import Context, Template, TemplateDoesNotExist, TemplateSyntaxError, engines
+from django.template import (
+    Context,
+    Engine,
+    Template,
+    TemplateDoesNotExist,
+    TemplateSyntaxError,
+    engines,
+)
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory, SimpleTestCase, override_settings
+from django.views.debug import ExceptionReporter
 
 from rustytags_backend.html import Div
+
+PORTED = Path(__file__).resolve().parent.parent / "ported_components" / "roots"
+REFUSED = (
+    "Cannot render the rusty_tags.core.HtmlString '<b>&</b>': rusty-tags escapes nothing, so "
+    "user data in it would be live HTML. Port the code that built it: import the tags from "
+    "rustytags_backend.html in place of rusty_tags or nitro (from rustytags_backend.html import "
+    "Div, not from rusty_tags import Div or from nitro import Div), and rusty_tags.datastar from "
+    "rustytags_backend.html.datastar."
+)
+DEBUG_SOURCE = (
+    '{% load rustytags %}<main>\n{% component "pages/passthrough.html" value=raw %}</main>'
+)
 
 
 class ComponentTagTests(SimpleTestCase):
@@ -81,6 +104,68 @@ class ComponentTagTests(SimpleTestCase):
         assert str(excinfo.value) == (
             "{% component %} needs a RustyTags engine: add {'BACKEND': "
             "'rustytags_backend.RustyTags', 'APP_DIRS': True} to TEMPLATES."
+        )
+
+
+class RustyTagsOutputTests(SimpleTestCase):
+    """A component's rusty-tags output is refused inside a template as at the engine."""
+
+    def test_component_returning_rusty_tags_output_is_refused(self):
+        template = Template(
+            '{% load rustytags %}{% component "pages/passthrough.html" value=raw %}'
+        )
+        with pytest.raises(TypeError) as excinfo:
+            template.render(Context({"raw": rusty_tags.B("&")}))
+        assert str(excinfo.value) == REFUSED
+
+    def test_refusal_keeps_the_template_position_for_the_debug_page(self):
+        engine = Engine(
+            debug=True, libraries={"rustytags": "rustytags_backend.templatetags.rustytags"}
+        )
+        template = engine.from_string(DEBUG_SOURCE)
+        with pytest.raises(TypeError) as excinfo:
+            template.render(Context({"raw": rusty_tags.B("&")}))
+        debug = excinfo.value.template_debug  # type: ignore[attr-defined]
+        assert (debug["line"], debug["during"], debug["message"]) == (
+            2,
+            '{% component "pages/passthrough.html" value=raw %}',
+            REFUSED,
+        )
+
+    def test_debug_page_shows_the_template_position(self):
+        engine = Engine(
+            debug=True, libraries={"rustytags": "rustytags_backend.templatetags.rustytags"}
+        )
+        template = engine.from_string(DEBUG_SOURCE)
+        try:
+            template.render(Context({"raw": rusty_tags.B("&")}))
+        except TypeError:
+            data = ExceptionReporter(
+                RequestFactory().get("/"), *sys.exc_info()
+            ).get_traceback_data()
+        assert data["template_info"]["during"] == (
+            '{% component "pages/passthrough.html" value=raw %}'
+        )
+
+    def test_component_written_with_rusty_tags_is_refused(self):
+        templates = [
+            {"BACKEND": "rustytags_backend.RustyTags", "DIRS": [PORTED / "direct"]},
+            {"BACKEND": "django.template.backends.django.DjangoTemplates"},
+        ]
+        with override_settings(TEMPLATES=templates):
+            template = engines["django"].from_string(
+                '{% load rustytags %}{% component "ported_direct/page.html" %}'
+            )
+            with pytest.raises(TypeError, match=r"^Cannot render the rusty_tags\.core\."):
+                template.render({"name": "<img src=x onerror=alert(1)>"})
+
+    def test_component_name_must_be_a_str(self):
+        template = Template("{% load rustytags %}{% component which %}")
+        with pytest.raises(TypeError) as excinfo:
+            template.render(Context({"which": rusty_tags.B("x")}))
+        assert str(excinfo.value) == (
+            "{% component %} takes a component name, a str such as 'app/name.html', not <b>x</b> "
+            "('which' in the template)."
         )
 
 

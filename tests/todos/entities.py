@@ -37,7 +37,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import relationship
 from sqlmodel import Field, Relationship, col
 
-from nitro_dispatch import Entity, action, fragment, patch, redirect, remove, signals
+from nitro_dispatch import Entity, action, delete, fragment, patch, redirect, remove, signals
 from nitro_dispatch.db import session
 
 
@@ -161,9 +161,10 @@ class Todo(Entity, table=True):
         Group.objects.create(name="written before the failure")
         raise RuntimeError("the action failed")
 
+    # An action of its own replaces Entity.search() on this entity, as any override does.
     @classmethod
     @action(method="GET")
-    def search(
+    def search(  # type: ignore[override]
         cls, q: str = "", tags: list[str] | None = None, limit: int = 10, done: bool | None = None
     ) -> dict[str, Any]:
         return {"q": q, "tags": tags, "limit": limit, "done": done}
@@ -360,7 +361,7 @@ class Counter(Entity, table=True):
         self.save()
         return {"value": self.value}
 
-    @action(method="DELETE")
+    @delete()  # Nitro's shortcut: 204, no body
     def discard(self) -> None:
         self.delete()
 

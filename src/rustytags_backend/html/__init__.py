@@ -1,22 +1,28 @@
 """The RustyTags tag API, escaped by default.
 
-Every tag function renders at once to a Django ``SafeString`` (a ``str`` with ``__html__``), so
-the result can be returned from a component, embedded with ``{{ }}`` in Django templates or
-Jinja2, passed to ``format_html()`` or to ``HttpResponse``, and is never escaped twice::
+Every tag function renders at once to an ``HtmlString``, a Django ``SafeString`` (a ``str``
+with ``__html__``), so the result can be returned from a component, embedded with ``{{ }}`` in
+Django templates or Jinja2, passed to ``format_html()`` or to ``HttpResponse``, and is never
+escaped twice::
 
     >>> from rustytags_backend.html import A, Li, Ul
     >>> print(Ul(Li(A("Tom & Jerry", href="/show?id=1&ep=2")), cls="shows"))
     <ul class="shows"><li><a href="/show?id=1&amp;ep=2">Tom &amp; Jerry</a></li></ul>
 
+Every public name of rusty-tags 0.7.0 has its counterpart here (the Datastar expression DSL in
+:mod:`rustytags_backend.html.datastar`); ``docs/porting.md`` lists the intended differences.
+
 Children
-    ``str`` children are escaped. Objects with ``__html__`` are trusted markup and inserted as
-    they are: this layer's own output, Django's ``mark_safe()``/``SafeString``, forms and
-    widgets, ``csrf_input``, ``markupsafe.Markup`` and rusty-tags' ``HtmlString``. To insert
-    markup you trust, wrap it: ``Div(mark_safe(svg_icon))``. ``None``, ``True`` and ``False``
-    render nothing (so ``Div(user.is_staff and Badge())`` works); other objects, such as
-    numbers, dates and lazy translations, render as their ``str()``, escaped. Lists, tuples,
-    generators and other iterables are flattened. A ``dict`` given as a positional child holds
-    attributes, as in RustyTags.
+    ``str`` children are escaped. Objects whose type defines ``__html__`` are trusted markup
+    and inserted as they are: this layer's own output, Django's ``mark_safe()``/``SafeString``,
+    forms and widgets, ``csrf_input`` and ``markupsafe.Markup``. Output of rusty-tags itself
+    (``from rusty_tags import Div``, ``from nitro import Div``) is refused with a ``TypeError``:
+    rusty-tags escapes nothing. To insert markup you trust, wrap it:
+    ``Div(mark_safe(svg_icon))``. ``None``, ``True`` and ``False`` render nothing (so
+    ``Div(user.is_staff and Badge())`` works); other objects, such as numbers, dates and lazy
+    translations, render as their ``str()``, escaped. Lists, tuples, generators and other
+    iterables are flattened. A ``dict`` given as a positional child holds attributes, as in
+    RustyTags.
 
 Attributes
     Keyword arguments become attributes in the order given. Values are always escaped, even
@@ -37,7 +43,11 @@ Datastar
     ``data-attr:title``, ``data-class:active``, ... ; ``cls={...}`` and ``attrs={...}`` give
     ``data-class`` and ``data-attr``. Expressions are the author's JavaScript, written as given
     and attribute-escaped; values in ``signals`` are data and always JSON-encoded, so put
-    anything that comes from users there, never into an expression string.
+    anything that comes from users there, never into an expression string. ``True``/``False``
+    on an expression attribute are the JavaScript literals (``show=False`` gives
+    ``data-show="false"``); a ``Signal`` given to ``bind=``, ``ref=`` or ``indicator=`` writes
+    its name. :mod:`rustytags_backend.html.datastar` builds expressions from Python
+    (``Signal``, ``js``, ``post``, ...), with every Python value written as a JS literal.
 
 Elements
     Void elements (``br``, ``img``, ``input``, ...) have no end tag and refuse children; every
@@ -50,7 +60,32 @@ Elements
 
 from __future__ import annotations
 
-from .._elements import CustomTag, Fragment, Tag, element
+from rustytags_backend._elements import CustomTag, Fragment, Tag, element
+from rustytags_backend._html_string import HtmlString
+from rustytags_backend.layout import Page
+
+from ._parse import HtmlElement
+from ._utilities import (
+    AttrDict,
+    Safe,
+    TagBuilder,
+    create_template,
+    page_template,
+    show,
+    template,
+    unless,
+    when,
+)
+from .datastar import (
+    DS,
+    SSE,
+    ElementPatchMode,
+    EventType,
+    Signals,
+    attribute_generator,
+    reactive_class,
+    signals,
+)
 
 # HTML elements
 A = element("a")
@@ -196,18 +231,21 @@ Tspan = element("tspan")
 Use = element("use")
 
 __all__ = [
+    "DS",
     "H1",
     "H2",
     "H3",
     "H4",
     "H5",
     "H6",
+    "SSE",
     "A",
     "Abbr",
     "Address",
     "Area",
     "Article",
     "Aside",
+    "AttrDict",
     "Audio",
     "B",
     "Base",
@@ -238,9 +276,11 @@ __all__ = [
     "Div",
     "Dl",
     "Dt",
+    "ElementPatchMode",
     "Ellipse",
     "Em",
     "Embed",
+    "EventType",
     "Fieldset",
     "Figcaption",
     "Figure",
@@ -255,6 +295,8 @@ __all__ = [
     "Hgroup",
     "Hr",
     "Html",
+    "HtmlElement",
+    "HtmlString",
     "I",
     "Iframe",
     "Image",
@@ -285,6 +327,7 @@ __all__ = [
     "OptionEl",
     "Output",
     "P",
+    "Page",
     "Path",
     "Pattern",
     "Picture",
@@ -299,11 +342,13 @@ __all__ = [
     "Rt",
     "Ruby",
     "S",
+    "Safe",
     "Samp",
     "Script",
     "Search",
     "Section",
     "Select",
+    "Signals",
     "Slot",
     "Small",
     "Source",
@@ -318,6 +363,7 @@ __all__ = [
     "Symbol",
     "Table",
     "Tag",
+    "TagBuilder",
     "Tbody",
     "Td",
     "Template",
@@ -338,4 +384,13 @@ __all__ = [
     "Var",
     "Video",
     "Wbr",
+    "attribute_generator",
+    "create_template",
+    "page_template",
+    "reactive_class",
+    "show",
+    "signals",
+    "template",
+    "unless",
+    "when",
 ]

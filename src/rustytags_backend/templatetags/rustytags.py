@@ -39,11 +39,18 @@ class ComponentNode(Node):
         self.only = only
 
     def render(self, context: Context) -> SafeString:
+        name = self.name.resolve(context)
+        if not isinstance(name, str):
+            raise TypeError(
+                f"{{% component %}} takes a component name, a str such as 'app/name.html', "
+                f"not {name!r} ({self.name.token!r} in the template)."
+            )
         values = {key: value.resolve(context) for key, value in self.values.items()}
         if not self.only:
             values = {**cast("dict[str, Any]", context.flatten()), **values}
-        component = _engine().get_template(self.name.resolve(context))
-        return component.render(values, getattr(context, "request", None))
+        # The component's output passes as_markup(), which refuses rusty-tags output; Django
+        # adds the template's position to the error for its debug page.
+        return _engine().get_template(name).render(values, getattr(context, "request", None))
 
 
 @register.tag

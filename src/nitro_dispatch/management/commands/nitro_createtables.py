@@ -11,9 +11,10 @@ from django.db import DatabaseError
 from sqlalchemy.exc import SQLAlchemyError
 
 from nitro_dispatch._schema import Drift, compare
+from nitro_dispatch._tables import reference_django_tables
 from nitro_dispatch.conf import get_settings
 from nitro_dispatch.db import get_engine
-from nitro_dispatch.entity import Entity, reference_django_tables
+from nitro_dispatch.entity import Entity
 
 
 class Command(BaseCommand):

@@ -1,0 +1,117 @@
+"""Entity lifecycle events, sent once the transaction that made the change has committed.
+
+``<table>.created`` after an insert, ``<table>.saved`` after an insert or an update (with
+``created=True`` or ``False``), ``<table>.deleted`` after a delete; the sender is the entity.
+They are queued with ``on_commit()`` on the Django connection the change was written on (an
+async action's too: see db.django_connection), so a rolled back change sends nothing, and a
+change outside any transaction sends at once. Handlers run as ``on_commit()`` callbacks do,
+after the commit, in the thread that committed; one failing is logged and the others still
+run, since the change is saved whatever they do.
+
+Hooked in SQLAlchemy, for every session on an entity engine:
+
+- the unit of work (``save()``, ``create()``, ``session.add()``/``delete()`` and a flush):
+  mapper events, the sender being the entity itself;
+- UPDATE and DELETE statements run through a session (``delete()``, ``delete_where()``,
+  ``session.execute(update(Todo)...)``): when a handler listens, the statement gets a
+  ``RETURNING`` clause, and each row it changed is sent, loaded as an entity. Without a
+  handler, the statement runs as it is. A statement with a ``RETURNING`` clause of its own, or
+  run with a list of parameter sets, sends nothing; INSERT statements send nothing either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Connection, Result
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session, object_session
+
+from .db import django_connection
+from .entity import Entity
+
+if TYPE_CHECKING:
+    from .events import Event, Namespace
+
+__all__ = ["connect"]
+
+_Sends = Sequence[tuple["Event", dict[str, Any]]]
+
+
+def connect(namespace: Namespace) -> None:
+    """Send the lifecycle events of entities through the events of *namespace*."""
+    hooks = _Hooks(namespace)
+    sa_event.listen(Entity, "after_insert", hooks.after_insert, propagate=True)
+    sa_event.listen(Entity, "after_update", hooks.after_update, propagate=True)
+    sa_event.listen(Entity, "after_delete", hooks.after_delete, propagate=True)
+    sa_event.listen(Session, "do_orm_execute", hooks.returning)
+
+
+class _Hooks:
+    def __init__(self, namespace: Namespace) -> None:
+        self.namespace = namespace
+
+    def _listened(self, mapper: Mapper[Any], *kinds: tuple[str, dict[str, Any]]) -> _Sends:
+        table = mapper.local_table.name  # type: ignore[attr-defined]
+        events = ((self.namespace.event(f"{table}.{kind}"), kwargs) for kind, kwargs in kinds)
+        return [(found, kwargs) for found, kwargs in events if found.has_receivers()]
+
+    def after_insert(self, mapper: Mapper[Any], connection: Connection, target: Entity) -> None:
+        sends = self._listened(mapper, ("created", {}), ("saved", {"created": True}))
+        _after_commit(connection, sends, [target])
+
+    def after_update(self, mapper: Mapper[Any], connection: Connection, target: Entity) -> None:
+        # Called for every entity the flush found changed, even where no column changed.
+        owner = object_session(target)
+        if owner is not None and not owner.is_modified(target, include_collections=False):
+            return
+        _after_commit(connection, self._listened(mapper, ("saved", {"created": False})), [target])
+
+    def after_delete(self, mapper: Mapper[Any], connection: Connection, target: Entity) -> None:
+        _after_commit(connection, self._listened(mapper, ("deleted", {})), [target])
+
+    def returning(self, state: ORMExecuteState) -> Result[Any] | None:
+        if not (state.is_update or state.is_delete):
+            return None
+        mapper = state.bind_mapper
+        if mapper is None or not issubclass(mapper.class_, Entity):
+            return None
+        sends = self._listened(
+            mapper, ("saved", {"created": False}) if state.is_update else ("deleted", {})
+        )
+        statement: Any = state.statement
+        dialect = state.session.get_bind(mapper=mapper).dialect
+        if (
+            not sends
+            or statement.returning_column_descriptions
+            or isinstance(state.parameters, list)  # executemany: no RETURNING on SQLite
+            or not (dialect.update_returning if state.is_update else dialect.delete_returning)
+        ):
+            return None
+        result = state.invoke_statement(statement=statement.returning(mapper.class_))
+        frozen = result.freeze()
+        entities = frozen().scalars().all()
+        connection = state.session.connection(bind_arguments={"mapper": mapper})
+        _after_commit(connection, sends, entities)
+        answer = frozen()
+        # Results of ORM statements with RETURNING have no rowcount, which callers of a plain
+        # UPDATE or DELETE read (delete(), delete_where()): here it is the rows returned.
+        answer.rowcount = len(entities)  # type: ignore[attr-defined]
+        return answer
+
+
+def _after_commit(connection: Connection, sends: _Sends, senders: Sequence[Entity]) -> None:
+    if not sends or not senders:
+        return
+    wrapper = django_connection(connection)
+    if wrapper is None:  # another engine's transaction, which Django cannot follow
+        return
+    wrapper.on_commit(partial(_send, sends, senders), robust=True)
+
+
+def _send(sends: _Sends, senders: Sequence[Entity]) -> None:
+    for sender in senders:
+        for found, kwargs in sends:
+            found.emit_robust(sender, **kwargs)

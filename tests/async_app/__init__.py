@@ -1,0 +1,1 @@
+"""Entities whose async actions call the entity API directly, and whose changes send events."""
