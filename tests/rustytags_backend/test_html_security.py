@@ -205,8 +205,7 @@ def test_signal_values_hide_what_the_client_rewrites() -> None:
     # The client evaluates data-signals as an expression, reading "$rent" as a signal and
     # "@post(" as an action even inside a string; JSON's escapes read as the same text.
     assert Div(signals={"t": "Pay $rent @post(x) \\"}) == (
-        '<div data-signals="{&#34;t&#34;:&#34;Pay \\u0024rent \\u0040post(x) \\u005c&#34;}">'
-        "</div>"
+        '<div data-signals="{&#34;t&#34;:&#34;Pay \\u0024rent \\u0040post(x) \\u005c&#34;}"></div>'
     )
 
 
