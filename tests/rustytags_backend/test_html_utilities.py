@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 import rustytags_backend
 import rustytags_backend.html
+import rustytags_backend.html.datastar
 from rustytags_backend._html_string import HtmlString
 from rustytags_backend.html import (
     H1,
@@ -59,17 +60,17 @@ def document(title: str, body: str, head: str = "", body_attributes: str = "") -
     )
 
 
-# rusty_tags.datastar's re-exports: another module of rustytags_backend.html provides them.
-DATASTAR_NAMES = {
+# rusty_tags re-exports these from rusty_tags.datastar; so does rustytags_backend.html.
+DATASTAR_NAMES = [
     "DS",
-    "signals",
-    "Signals",
-    "reactive_class",
-    "attribute_generator",
-    "SSE",
     "ElementPatchMode",
     "EventType",
-}
+    "SSE",
+    "Signals",
+    "attribute_generator",
+    "reactive_class",
+    "signals",
+]
 
 
 class ExportTests(SimpleTestCase):
@@ -77,9 +78,20 @@ class ExportTests(SimpleTestCase):
         missing = [
             name
             for name in vars(rusty_tags)["__all__"]
-            if name not in DATASTAR_NAMES and name not in rustytags_backend.html.__all__
+            if name not in rustytags_backend.html.__all__
         ]
         assert missing == []
+
+    def test_the_datastar_names_are_those_of_the_datastar_module(self):
+        assert [
+            name
+            for name in DATASTAR_NAMES
+            if getattr(rustytags_backend.html, name)
+            is not getattr(rustytags_backend.html.datastar, name)
+        ] == []
+
+    def test_rusty_tags_re_exports_the_same_datastar_names(self):
+        assert [name for name in DATASTAR_NAMES if name not in vars(rusty_tags)["__all__"]] == []
 
     def test_every_exported_name_is_defined(self):
         undefined = [
