@@ -52,7 +52,9 @@ def unescaped_imports(
         try:
             with warnings.catch_warnings():
                 # Python warned when it compiled the module; the check reads it each time.
+                # (An invalid escape such as "\\d" is a DeprecationWarning before 3.12.)
                 warnings.simplefilter("ignore", SyntaxWarning)
+                warnings.simplefilter("ignore", DeprecationWarning)
                 tree = ast.parse(Path(filename).read_bytes(), filename)
         except (OSError, SyntaxError, ValueError):
             continue  # imported only inside a function, never run: it fails when it runs
