@@ -173,22 +173,28 @@ def element(tag: str) -> Tag:
         # plain str children, the common case, are handled inline; _child() takes the rest.
         def common(first: object = None, /, *rest: object, **attrs: object) -> HtmlString:
             body: str
+            # The class is read once per child; mypy does not narrow on `kind is str`, hence the
+            # ignores (a cast() would be a call per child).
             try:
-                if first.__class__ is HtmlString:
-                    body = first
-                elif first.__class__ is str:
-                    body = escape(first)
-                elif first.__class__ is SafeString:
-                    body = first
+                kind = first.__class__
+                if kind is HtmlString:
+                    body = first  # type: ignore[assignment]
+                elif kind is str:
+                    body = escape(first)  # type: ignore[arg-type]
+                elif kind is SafeString:
+                    body = first  # type: ignore[assignment]
                 else:
                     body = _child(first)
                 if rest:
                     parts = [body]
                     for child in rest:
-                        if child.__class__ is HtmlString or child.__class__ is SafeString:
-                            parts.append(child)
-                        elif child.__class__ is str:
-                            parts.append(escape(child))
+                        kind = child.__class__
+                        if kind is HtmlString:
+                            parts.append(child)  # type: ignore[arg-type]
+                        elif kind is str:
+                            parts.append(escape(child))  # type: ignore[arg-type]
+                        elif kind is SafeString:
+                            parts.append(child)  # type: ignore[arg-type]
                         else:
                             parts.append(_child(child))
                     body = "".join(parts)
