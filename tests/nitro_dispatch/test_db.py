@@ -108,7 +108,9 @@ class ActionTransactionTests(TransactionTestCase):
         connection.transaction_mode = self.configured  # type: ignore[attr-defined]
 
     def another_writer_can_begin(self) -> bool:
-        other = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
+        # Waiting a little: a thread an earlier test left behind (a stream's generator closing)
+        # may hold the lock for a moment.
+        other = sqlite3.connect(connection.settings_dict["NAME"], timeout=1)
         try:
             other.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
