@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "tests.async_app",
     "tests.ported_actions",
     "tests.ported",
+    "tests.live_app",
 ]
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -12,7 +12,10 @@ import os
 from tests.settings import *  # noqa: F403
 
 DATABASES = {"default": json.loads(os.environ["NITRO_TEST_DATABASE"])}
-NITRO_DISPATCH = {"HEARTBEAT": float(os.environ.get("NITRO_TEST_HEARTBEAT", "15"))}
+NITRO_DISPATCH = {
+    "HEARTBEAT": float(os.environ.get("NITRO_TEST_HEARTBEAT", "15")),
+    "BROKER": os.environ.get("NITRO_TEST_BROKER", "memory"),
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -5,11 +5,13 @@
 ``"nitro_dispatch"`` to ``INSTALLED_APPS`` so ``migrate`` creates the entity tables and the
 checks run. Nitro's in-process events (``on``, ``emit``, ``emit_async``, ``event``) are here too,
 with each entity's ``<table>.created``, ``.saved`` and ``.deleted`` sent after commit
-(:mod:`nitro_dispatch.events`).
+(:mod:`nitro_dispatch.events`), and live updates across processes: ``live.publish()``, entities'
+``broadcasts``, and ``live.stream()`` for the pages following them (:mod:`nitro_dispatch.live`).
 """
 
 from __future__ import annotations
 
+from . import live as live
 from .actions import ActionMetadata as ActionMetadata
 from .actions import action as action
 from .actions import delete as delete
@@ -49,6 +51,7 @@ __all__ = [
     "get",
     "get_action_metadata",
     "has_action_metadata",
+    "live",
     "on",
     "patch",
     "post",

@@ -115,3 +115,52 @@ def _send(sends: _Sends, senders: Sequence[Entity]) -> None:
     for sender in senders:
         for found, kwargs in sends:
             found.emit_robust(sender, **kwargs)
+
+
+def connect_mirrors(namespace: Namespace, mirrors: Sequence[tuple[type[Entity], Any]]) -> None:
+    """Send the lifecycle events of changes made through the admin's mirror models too.
+
+    *mirrors* pairs each entity with its Django model. Django's ``post_save`` and
+    ``post_delete`` come inside the transaction: the events go after its commit, with the
+    entity as sender (read again once saved; read before the row is deleted).
+    """
+    from django.db import router, transaction
+    from django.db.models.signals import post_delete, post_save, pre_delete
+
+    for entity, model in mirrors:
+        table = entity.__table__.name  # type: ignore[attr-defined]
+
+        def saved(instance: Any, created: bool, using: str, entity: type[Entity] = entity,
+                  table: str = table, **kwargs: Any) -> None:  # fmt: skip
+            def send() -> None:
+                found = entity._get(instance.pk)
+                if found is None:
+                    return  # deleted meanwhile: its delete sends its own event
+                kinds: list[tuple[str, dict[str, Any]]] = [("created", {})] if created else []
+                for kind, extra in [*kinds, ("saved", {"created": created})]:
+                    namespace.event(f"{table}.{kind}").emit_robust(found, **extra)
+
+            transaction.on_commit(send, using=using or router.db_for_write(type(instance)),
+                                  robust=True)  # fmt: skip
+
+        def deleting(instance: Any, entity: type[Entity] = entity, **kwargs: Any) -> None:
+            # The entity as it is stored, every field of it, while it still is.
+            instance._nitro_entity = entity._get(instance.pk)
+
+        def deleted(instance: Any, using: str, table: str = table, **kwargs: Any) -> None:
+            gone = getattr(instance, "_nitro_entity", None)
+            if gone is None:
+                return  # it was not there to delete
+
+            def send() -> None:
+                namespace.event(f"{table}.deleted").emit_robust(gone)
+
+            transaction.on_commit(send, using=using, robust=True)
+
+        post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"nitro.saved.{table}")
+        pre_delete.connect(
+            deleting, sender=model, weak=False, dispatch_uid=f"nitro.deleting.{table}"
+        )
+        post_delete.connect(
+            deleted, sender=model, weak=False, dispatch_uid=f"nitro.deleted.{table}"
+        )

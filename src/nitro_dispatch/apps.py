@@ -17,11 +17,20 @@ class NitroDispatchConfig(AppConfig):
     verbose_name = "Nitro entities"
 
     def ready(self) -> None:
+        from ._lifecycle import connect_mirrors
         from .checks import check_entities
+        from .dispatcher import discover_entities
+        from .events import default_namespace
+        from .live._broadcasts import connect_broadcasts
+        from .mirrors import mirrors
 
         autodiscover_modules("entities")
         post_migrate.connect(create_tables, sender=self, dispatch_uid=f"{self.name}.tables")
         checks.register(check_entities)
+        # Changes made in the admin send the entities' lifecycle events too, and with them
+        # the entities' broadcasts.
+        connect_mirrors(default_namespace, [(mirror.entity, mirror.model) for mirror in mirrors()])
+        connect_broadcasts(discover_entities())
 
 
 def create_tables(using: str, plan: Any = None, **kwargs: Any) -> None:

@@ -40,6 +40,7 @@ from rustytags_backend.html import Div
 
 from . import _sse
 from ._js import js_arguments
+from .live._feed import Feed
 from .streams import SSE_HEADERS, stream_response
 
 __all__ = [
@@ -296,6 +297,8 @@ def to_response(
             result = Redirect(result.url)
         else:
             return result
+    if isinstance(result, Feed):
+        return result.to_response()
     if isinstance(result, Iterator | AsyncIterator):
         if request.method == "HEAD":
             # Servers drop a HEAD response's body but still run it: an endless stream would

@@ -47,9 +47,10 @@ from django.core.handlers.asgi import ASGIRequest
 from django.db import connections
 from django.http import HttpRequest, StreamingHttpResponse
 
+from ._compress import compressed, negotiate
 from .conf import get_settings
 
-__all__ = ["HEARTBEAT", "SSE_HEADERS", "close_connections", "stream_response"]
+__all__ = ["HEARTBEAT", "SSE_HEADERS", "close_connections", "event_stream", "stream_response"]
 
 SSE_HEADERS: Final = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 HEARTBEAT: Final = ": ping\n\n"
@@ -73,10 +74,20 @@ def stream_response(
         content = _async_events(_stepped(result), encode, heartbeat)
     else:
         content = _sync_events(result, encode, heartbeat)
-    response = StreamingHttpResponse(content, content_type="text/event-stream", headers=SSE_HEADERS)
+    return event_stream(request, content)
+
+
+def event_stream(
+    request: HttpRequest, content: Iterator[str] | AsyncIterator[str]
+) -> StreamingHttpResponse:
+    """The ``text/event-stream`` response sending *content*'s chunks, compressed if *request*
+    accepts it (see _compress.py)."""
+    encoding = negotiate(request) if get_settings().COMPRESS_STREAMS else None
+    body = content if encoding is None else compressed(content, encoding)
+    response = StreamingHttpResponse(body, content_type="text/event-stream", headers=SSE_HEADERS)
     # GZipMiddleware buffers a stream until it ends; it leaves encoded responses alone.
-    response["Content-Encoding"] = "identity"
-    response["Vary"] = "Datastar-Request"
+    response["Content-Encoding"] = encoding or "identity"
+    response["Vary"] = "Datastar-Request, Accept-Encoding"
     return response
 
 

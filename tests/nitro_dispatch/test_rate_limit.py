@@ -319,3 +319,114 @@ class CheckTests(SimpleTestCase):
     def test_cached_answers_alone_need_no_atomic_cache(self):
         metadata = ActionMetadata(method="GET", cache_ttl=5, function_name="kept")
         assert cache_messages([Route(Quota, Quota.ping.__func__, metadata, "class")]) == []  # type: ignore[attr-defined]
+
+
+class LiveSettingsTests(SimpleTestCase):
+    """NITRO_DISPATCH's BROKER, LIVE_LOG, LIVE_QUEUE and LIVE_THROTTLE."""
+
+    def refused(self, **given: Any) -> str:
+        from django.core.exceptions import ImproperlyConfigured
+
+        from nitro_dispatch.conf import NitroSettings
+
+        with pytest.raises(ImproperlyConfigured) as excinfo:
+            NitroSettings(**given)
+        return str(excinfo.value)
+
+    def test_defaults(self):
+        from nitro_dispatch.conf import get_settings
+
+        settings = get_settings()
+        assert (settings.BROKER, settings.LIVE_LOG, settings.LIVE_QUEUE,
+                settings.LIVE_THROTTLE, settings.COMPRESS_STREAMS) == (
+            "memory", 1000, 64, 0.05, True)  # fmt: skip
+
+    def test_brokers_accepted(self):
+        from nitro_dispatch.conf import NitroSettings
+
+        brokers = ["memory", "postgres", "postgres:other", "redis://127.0.0.1:6379/0",
+                   "rediss://cache.example:6380/1", "unix:///run/redis.sock"]  # fmt: skip
+        assert [NitroSettings(BROKER=broker).BROKER for broker in brokers] == brokers
+
+    def test_broker_that_is_no_broker_name(self):
+        assert self.refused(BROKER="redis") == (
+            'NITRO_DISPATCH[\'BROKER\'] must be "memory", "postgres" (or "postgres:<alias>") '
+            "or a Redis URL such as \"redis://127.0.0.1:6379/0\", not 'redis'."
+        )
+
+    def test_broker_url_of_another_scheme(self):
+        assert self.refused(BROKER="amqp://127.0.0.1/") == (
+            'NITRO_DISPATCH[\'BROKER\'] must be "memory", "postgres" (or "postgres:<alias>") '
+            "or a Redis URL such as \"redis://127.0.0.1:6379/0\", not 'amqp://127.0.0.1/'."
+        )
+
+    def test_broker_that_is_no_string(self):
+        assert self.refused(BROKER=None) == (
+            'NITRO_DISPATCH[\'BROKER\'] must be "memory", "postgres" (or "postgres:<alias>") '
+            'or a Redis URL such as "redis://127.0.0.1:6379/0", not None.'
+        )
+
+    def test_sizes_accepted(self):
+        from nitro_dispatch.conf import NitroSettings
+
+        settings = NitroSettings(LIVE_LOG=1, LIVE_QUEUE=1)
+        assert (settings.LIVE_LOG, settings.LIVE_QUEUE) == (1, 1)
+
+    def test_live_log_of_zero(self):
+        assert self.refused(LIVE_LOG=0) == (
+            "NITRO_DISPATCH['LIVE_LOG'] must be a whole number of messages (1 or more), not 0."
+        )
+
+    def test_live_log_that_is_a_string(self):
+        assert self.refused(LIVE_LOG="100") == (
+            "NITRO_DISPATCH['LIVE_LOG'] must be a whole number of messages (1 or more), not '100'."
+        )
+
+    def test_live_log_that_is_a_bool(self):
+        assert self.refused(LIVE_LOG=True) == (
+            "NITRO_DISPATCH['LIVE_LOG'] must be a whole number of messages (1 or more), not True."
+        )
+
+    def test_live_queue_that_is_a_float(self):
+        assert self.refused(LIVE_QUEUE=8.0) == (
+            "NITRO_DISPATCH['LIVE_QUEUE'] must be a whole number of messages (1 or more), not 8.0."
+        )
+
+    def test_live_queue_that_is_negative(self):
+        assert self.refused(LIVE_QUEUE=-1) == (
+            "NITRO_DISPATCH['LIVE_QUEUE'] must be a whole number of messages (1 or more), not -1."
+        )
+
+    def test_throttles_accepted(self):
+        from nitro_dispatch.conf import NitroSettings
+
+        throttles = [0, 0.0, 0.25, 2]
+        assert [NitroSettings(LIVE_THROTTLE=t).LIVE_THROTTLE for t in throttles] == throttles
+
+    def test_negative_throttle(self):
+        assert self.refused(LIVE_THROTTLE=-0.5) == (
+            "NITRO_DISPATCH['LIVE_THROTTLE'] must be a number of seconds (0 or more), not -0.5."
+        )
+
+    def test_throttle_that_is_a_string(self):
+        assert self.refused(LIVE_THROTTLE="0.1") == (
+            "NITRO_DISPATCH['LIVE_THROTTLE'] must be a number of seconds (0 or more), not '0.1'."
+        )
+
+    def test_throttle_that_is_a_bool(self):
+        assert self.refused(LIVE_THROTTLE=False) == (
+            "NITRO_DISPATCH['LIVE_THROTTLE'] must be a number of seconds (0 or more), not False."
+        )
+
+    @override_settings(NITRO_DISPATCH={"BROKER": "kafka"})
+    def test_the_setting_is_checked_when_read(self):
+        from django.core.exceptions import ImproperlyConfigured
+
+        from nitro_dispatch.conf import get_settings
+
+        with pytest.raises(ImproperlyConfigured) as excinfo:
+            get_settings()
+        assert str(excinfo.value) == (
+            'NITRO_DISPATCH[\'BROKER\'] must be "memory", "postgres" (or "postgres:<alias>") '
+            "or a Redis URL such as \"redis://127.0.0.1:6379/0\", not 'kafka'."
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import zlib
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 from unittest import mock
@@ -18,7 +19,7 @@ from django.db import connection, connections, transaction
 from django.test import SimpleTestCase, TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
-from nitro_dispatch import streams
+from nitro_dispatch import signals, streams
 from nitro_dispatch.responses import events as encode
 from nitro_dispatch.streams import _async_events, _sync_events
 from tests.todos.entities import Note, Todo
@@ -229,11 +230,30 @@ class NoAuthMiddlewareTests(TestCase):
 @override_settings(MIDDLEWARE=["django.middleware.gzip.GZipMiddleware", *settings.MIDDLEWARE])
 class GzipTests(TestCase):
     def test_gzip_middleware_leaves_streams_alone(self):
+        response = self.client.get(reverse("nitro:todo-stream"), headers=DS)
+        chunks = [chunk.decode() for chunk in response.streaming_content]  # type: ignore[attr-defined]
+        assert (response["Content-Encoding"], len(chunks)) == ("identity", 3)
+
+    def test_a_stream_is_gzipped_event_by_event_for_a_client_accepting_gzip(self):
+        response = self.client.get(
+            reverse("nitro:todo-stream"), headers={**DS, "Accept-Encoding": "gzip;q=1, br;q=0"}
+        )
+        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        # Each chunk decodes on its own into a whole event: nothing waits for the next.
+        events = [decoder.decompress(chunk).decode() for chunk in response.streaming_content]  # type: ignore[attr-defined]
+        assert (response["Content-Encoding"], response["Vary"], events[:3], decoder.eof) == (
+            "gzip",
+            "Datastar-Request, Accept-Encoding",
+            [encode(signals(tick=n)) for n in range(3)],
+            True,
+        )
+
+    @override_settings(NITRO_DISPATCH={"COMPRESS_STREAMS": False})
+    def test_compression_can_be_turned_off(self):
         response = self.client.get(
             reverse("nitro:todo-stream"), headers={**DS, "Accept-Encoding": "gzip"}
         )
-        chunks = [chunk.decode() for chunk in response.streaming_content]  # type: ignore[attr-defined]
-        assert (response["Content-Encoding"], len(chunks)) == ("identity", 3)
+        assert response["Content-Encoding"] == "identity"
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:

@@ -1,0 +1,102 @@
+"""One open stream: its inbox, which the hub fills and the response empties.
+
+The hub runs on a loop of its own; the response under ASGI on the server's loop, under WSGI in
+the server's thread. The inbox is a bounded list behind a lock: the hub never waits for a
+client. When a client falls ``LIVE_QUEUE`` events behind, what it has not taken is dropped and
+the hub sends it a snapshot instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._feed import Feed
+    from ._hub import _Group
+
+__all__ = ["Subscriber"]
+
+
+class Subscriber:
+    """A stream following *feed*; *last_seen* is its parsed Last-Event-ID, if any."""
+
+    def __init__(
+        self,
+        feed: Feed,
+        last_seen: tuple[str, dict[str, int]] | None,
+        size: int,
+        loop: asyncio.AbstractEventLoop | None,
+    ) -> None:
+        self.feed = feed
+        self.last_seen = last_seen
+        self.positions: dict[str, int] = {}
+        self.group: _Group | None = None
+        self.task: asyncio.Task[None] | None = None
+        self.gone = False
+        self.failed = False
+        self._size = size
+        self._items: list[str] = []
+        self._lock = threading.Lock()
+        self._loop = loop
+        self._woken = False
+        self._ready: Any = asyncio.Event() if loop is not None else threading.Condition(self._lock)
+
+    def offer(self, text: str) -> bool:
+        """Queue *text*; False (the queue emptied) if the client is too far behind."""
+        with self._lock:
+            if len(self._items) >= self._size:
+                self._items.clear()
+                return False
+            self._items.append(text)
+            self._wake()
+        return True
+
+    def fail(self) -> None:
+        """End the stream: it could not start."""
+        with self._lock:
+            self.failed = True
+            self._wake()
+
+    def _wake(self) -> None:
+        # Under the lock.
+        if self._loop is None:
+            self._ready.notify()
+        elif not self._woken:
+            self._woken = True
+            self._loop.call_soon_threadsafe(self._ready.set)
+
+    def _take(self) -> str | None:
+        # Under the lock: what is queued, "" for nothing, None once failed.
+        if self.failed:
+            return None
+        text = "".join(self._items)
+        self._items.clear()
+        return text
+
+    async def next(self, timeout: float) -> str | None:
+        """What has come within *timeout* seconds ("" for nothing), or None at the end."""
+        ready: asyncio.Event = self._ready
+        with self._lock:
+            text = self._take()
+            if text != "":
+                return text
+            self._woken = False
+            ready.clear()
+        try:
+            async with asyncio.timeout(timeout):
+                await ready.wait()
+        except TimeoutError:
+            pass
+        with self._lock:
+            return self._take()
+
+    def next_blocking(self, timeout: float) -> str | None:
+        """:meth:`next` for a thread."""
+        with self._lock:
+            text = self._take()
+            if text == "":
+                self._ready.wait(timeout)
+                text = self._take()
+            return text

@@ -1,0 +1,278 @@
+"""Compressed streams: the encoding a client accepts, and chunks it can decode as they come."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import sys
+import zlib
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from unittest import mock
+
+import brotli
+from django.test import RequestFactory, SimpleTestCase, override_settings
+
+from nitro_dispatch import _compress
+from nitro_dispatch._compress import Compressor, compressed, negotiate
+from nitro_dispatch.streams import event_stream
+
+EVENTS = [f"event: datastar-patch-signals\ndata: signals {{tick: {n}}}\n\n" for n in range(3)]
+
+
+def accepting(value: str | None) -> Any:
+    return RequestFactory().get("/", headers={} if value is None else {"Accept-Encoding": value})
+
+
+def gunzip() -> Any:
+    return zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+
+def fragment(revision: int) -> str:
+    """A ~3 KB list, re-rendered with one card changed."""
+    cards = "".join(
+        f'<li id="card-{i}" class="card"><span class="title">Card number {i}</span>'
+        f'<span class="owner">owner {i % 7}</span></li>'
+        for i in range(28)
+    )
+    changed = f'<li id="card-new" class="card">revision {revision}</li>'
+    return (
+        f'event: datastar-patch-elements\ndata: elements <ul id="cards">{cards}{changed}</ul>\n\n'
+    )
+
+
+class NegotiateTests(SimpleTestCase):
+    def test_no_header_is_sent_as_it_is(self):
+        assert negotiate(accepting(None)) is None
+
+    def test_gzip(self):
+        assert negotiate(accepting("gzip")) == "gzip"
+
+    def test_br(self):
+        assert negotiate(accepting("br")) == "br"
+
+    def test_br_is_preferred_to_gzip(self):
+        assert negotiate(accepting("gzip, br")) == "br"
+
+    def test_br_refused_gives_gzip(self):
+        assert negotiate(accepting("br;q=0, gzip")) == "gzip"
+
+    def test_a_wildcard_gives_br(self):
+        assert negotiate(accepting("*")) == "br"
+
+    def test_a_refused_wildcard_is_sent_as_it_is(self):
+        assert negotiate(accepting("*;q=0")) is None
+
+    def test_a_wildcard_stands_for_gzip_once_br_is_refused(self):
+        assert negotiate(accepting("br;q=0, *")) == "gzip"
+
+    def test_identity_is_sent_as_it_is(self):
+        assert negotiate(accepting("identity")) is None
+
+    def test_gzip_refused_is_sent_as_it_is(self):
+        assert negotiate(accepting("gzip;q=0")) is None
+
+    def test_a_quality_that_is_no_number_is_ignored(self):
+        assert negotiate(accepting("br;q=high, gzip")) == "gzip"
+
+    def test_names_are_case_insensitive(self):
+        assert (negotiate(accepting("GZIP")), negotiate(accepting("Br"))) == ("gzip", "br")
+
+    def test_without_brotli_gzip(self):
+        with mock.patch.object(_compress, "brotli", None):
+            assert negotiate(accepting("br, gzip")) == "gzip"
+
+    def test_without_the_brotli_package_the_module_uses_gzip(self):
+        # The module as it loads where brotli is not installed (a copy: the real one stays).
+        spec = importlib.util.spec_from_file_location(
+            "_compress_without_brotli", _compress.__file__
+        )
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        with mock.patch.dict(sys.modules, {"brotli": None}):
+            spec.loader.exec_module(module)
+        assert (module.brotli, module.negotiate(accepting("br, gzip"))) == (None, "gzip")
+
+
+class CompressorTests(SimpleTestCase):
+    def test_each_gzip_chunk_decodes_as_soon_as_it_is_given(self):
+        compressor, decoder = Compressor("gzip"), gunzip()
+        decoded = [decoder.decompress(compressor.chunk(text)).decode() for text in EVENTS]
+        assert decoded == EVENTS
+
+    def test_gzip_end_finishes_a_valid_stream(self):
+        compressor, decoder = Compressor("gzip"), gunzip()
+        body = b"".join(compressor.chunk(text) for text in EVENTS) + compressor.end()
+        assert (decoder.decompress(body).decode(), decoder.eof, decoder.unused_data) == (
+            "".join(EVENTS),
+            True,
+            b"",
+        )
+
+    def test_each_brotli_chunk_decodes_as_soon_as_it_is_given(self):
+        compressor, decoder = Compressor("br"), brotli.Decompressor()
+        decoded = [decoder.process(compressor.chunk(text)).decode() for text in EVENTS]
+        assert decoded == EVENTS
+
+    def test_brotli_end_finishes_a_valid_stream(self):
+        compressor, decoder = Compressor("br"), brotli.Decompressor()
+        body = b"".join(compressor.chunk(text) for text in EVENTS) + compressor.end()
+        assert (decoder.process(body).decode(), decoder.is_finished()) == ("".join(EVENTS), True)
+
+    def test_gzip_compresses_re_renders_at_least_20_to_1(self):
+        renders = [fragment(n) for n in range(50)]
+        compressor = Compressor("gzip")
+        sent = sum(len(compressor.chunk(text)) for text in renders) + len(compressor.end())
+        assert sum(len(text.encode()) for text in renders) / sent >= 20
+
+    def test_brotli_compresses_re_renders_at_least_20_to_1(self):
+        renders = [fragment(n) for n in range(50)]
+        compressor = Compressor("br")
+        sent = sum(len(compressor.chunk(text)) for text in renders) + len(compressor.end())
+        assert sum(len(text.encode()) for text in renders) / sent >= 20
+
+    def test_a_fragment_is_about_3_kb(self):
+        assert 2800 < len(fragment(1).encode()) < 3400
+
+
+class CompressedTests(SimpleTestCase):
+    def test_sync_chunks_are_compressed(self):
+        chunks = list(compressed(iter(EVENTS), "gzip"))  # type: ignore[arg-type]
+        decoder = gunzip()
+        assert ([decoder.decompress(chunk).decode() for chunk in chunks], decoder.eof) == (
+            [*EVENTS, ""],
+            True,
+        )
+
+    def test_sync_source_is_closed_when_closed_early(self):
+        closed: list[bool] = []
+
+        def source() -> Iterator[str]:
+            try:
+                yield from EVENTS
+            finally:
+                closed.append(True)
+
+        chunks: Any = compressed(source(), "br")
+        first = next(chunks)
+        chunks.close()
+        assert (brotli.Decompressor().process(first).decode(), closed) == (EVENTS[0], [True])
+
+    def test_sync_source_is_closed_once_it_ends(self):
+        closed: list[bool] = []
+
+        def source() -> Iterator[str]:
+            try:
+                yield from EVENTS
+            finally:
+                closed.append(True)
+
+        list(compressed(source(), "gzip"))  # type: ignore[arg-type]
+        assert closed == [True]
+
+    def test_async_chunks_are_compressed(self):
+        async def source() -> AsyncIterator[str]:
+            for text in EVENTS:
+                yield text
+
+        async def collect() -> list[bytes]:
+            return [chunk async for chunk in compressed(source(), "br")]  # type: ignore[union-attr]
+
+        decoder = brotli.Decompressor()
+        chunks = asyncio.run(collect())
+        assert ([decoder.process(chunk).decode() for chunk in chunks], decoder.is_finished()) == (
+            [*EVENTS, ""],
+            True,
+        )
+
+    def test_async_source_is_closed_when_closed_early(self):
+        closed: list[bool] = []
+
+        async def source() -> AsyncIterator[str]:
+            try:
+                for text in EVENTS:
+                    yield text
+            finally:
+                closed.append(True)
+
+        async def first_then_close() -> bytes:
+            chunks: Any = compressed(source(), "gzip")
+            first = await anext(chunks)
+            await chunks.aclose()
+            return first  # type: ignore[no-any-return]
+
+        first = asyncio.run(first_then_close())
+        assert (gunzip().decompress(first).decode(), closed) == (EVENTS[0], [True])
+
+    def test_an_async_iterator_without_aclose_is_compressed_to_the_end(self):
+        class Source:
+            def __init__(self) -> None:
+                self.items = iter(EVENTS)
+
+            def __aiter__(self) -> Source:
+                return self
+
+            async def __anext__(self) -> str:
+                try:
+                    return next(self.items)
+                except StopIteration:
+                    raise StopAsyncIteration from None
+
+        async def collect() -> list[bytes]:
+            return [chunk async for chunk in compressed(Source(), "gzip")]  # type: ignore[union-attr]
+
+        decoder = gunzip()
+        body = b"".join(asyncio.run(collect()))
+        assert decoder.decompress(body).decode() == "".join(EVENTS)
+
+
+class EventStreamTests(SimpleTestCase):
+    def test_a_client_accepting_br_gets_br(self):
+        response = event_stream(accepting("gzip, br"), iter(EVENTS))
+        decoder = brotli.Decompressor()
+        body = [decoder.process(chunk).decode() for chunk in response.streaming_content]  # type: ignore[union-attr]
+        assert (response["Content-Encoding"], response["Vary"], body) == (
+            "br",
+            "Datastar-Request, Accept-Encoding",
+            [*EVENTS, ""],
+        )
+
+    def test_a_client_accepting_gzip_gets_gzip(self):
+        response = event_stream(accepting("gzip"), iter(EVENTS))
+        decoder = gunzip()
+        body = b"".join(response.streaming_content)  # type: ignore[arg-type]
+        assert (response["Content-Encoding"], decoder.decompress(body).decode()) == (
+            "gzip",
+            "".join(EVENTS),
+        )
+
+    def test_a_client_accepting_nothing_gets_it_as_it_is(self):
+        response = event_stream(accepting(None), iter(EVENTS))
+        body = [chunk.decode() for chunk in response.streaming_content]  # type: ignore[union-attr]
+        assert (response["Content-Encoding"], response["Vary"], body) == (
+            "identity",
+            "Datastar-Request, Accept-Encoding",
+            EVENTS,
+        )
+
+    @override_settings(NITRO_DISPATCH={"COMPRESS_STREAMS": False})
+    def test_compress_streams_false_sends_it_as_it_is(self):
+        response = event_stream(accepting("gzip, br"), iter(EVENTS))
+        body = [chunk.decode() for chunk in response.streaming_content]  # type: ignore[union-attr]
+        assert (response["Content-Encoding"], body) == ("identity", EVENTS)
+
+    def test_an_async_stream_is_compressed(self):
+        async def source() -> AsyncIterator[str]:
+            for text in EVENTS:
+                yield text
+
+        async def collect(response: Any) -> bytes:
+            return b"".join([chunk async for chunk in response.streaming_content])
+
+        response = event_stream(accepting("gzip"), source())
+        decoder = gunzip()
+        body = asyncio.run(collect(response))
+        assert (response["Content-Encoding"], decoder.decompress(body).decode()) == (
+            "gzip",
+            "".join(EVENTS),
+        )

@@ -1,0 +1,261 @@
+"""The live hub: slow clients, reconnections of the broker, failures, streams that leave."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from django.test import RequestFactory, TransactionTestCase, override_settings
+from django.urls import reverse
+
+from nitro_dispatch import live
+from nitro_dispatch.live._feed import Feed
+from nitro_dispatch.live._hub import Hub, get_hub, reset_hub
+from nitro_dispatch.live._subscriber import Subscriber
+from nitro_dispatch.live.brokers import get_broker
+from nitro_dispatch.live.brokers.memory import MemoryBroker
+from tests.live_app.entities import RENDERS, Card
+from tests.nitro_dispatch.live_client import DS, Reader, split
+
+LIVE = {"HEARTBEAT": 0.05, "LIVE_THROTTLE": 0}
+
+
+def wait_until(condition: Any, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def feed(render: Any = Card.board, *topics: str, on_message: Any = None) -> Feed:
+    return Feed(topics or ("cards",), render, on_message, {}, RequestFactory().get("/"), "en")
+
+
+def board_of(cards: list[Card], ident: str) -> str:
+    ordered = sorted(cards, key=lambda card: card.id)
+    items = "".join(f'<li id="card-{card.id}">{card.title}</li>' for card in ordered)
+    return (
+        f'event: datastar-patch-elements\ndata: elements <ul id="cards">{items}</ul>\n\n'
+        f'event: datastar-patch-signals\ndata: signals {{"cards":{len(cards)}}}\nid: {ident}\n\n'
+    )
+
+
+def on_hub(hub: Hub, coroutine: Any) -> Any:
+    return asyncio.run_coroutine_threadsafe(coroutine, hub.loop).result(10)
+
+
+def idle(hub: Hub) -> bool:
+    """Whether the hub has nothing left to do but listen."""
+
+    async def tasks() -> int:
+        others = asyncio.all_tasks() - {asyncio.current_task()}
+        return len([task for task in others if not task.done()])
+
+    return on_hub(hub, tasks()) == 1  # the listener
+
+
+@override_settings(NITRO_DISPATCH=LIVE)
+class HubTestCase(TransactionTestCase):
+    def setUp(self) -> None:
+        reset_hub()
+        RENDERS.clear()
+        self.hub = get_hub()
+        assert self.hub.connected.wait(5)
+
+    def tearDown(self) -> None:
+        reset_hub()
+
+    @property
+    def epoch(self) -> str:
+        broker = get_broker()
+        assert isinstance(broker, MemoryBroker)
+        return broker.epoch
+
+    def subscribe(self, made: Feed | None = None, size: int = 64,
+                  last: tuple[str, dict[str, int]] | None = None) -> Subscriber:  # fmt: skip
+        subscriber = Subscriber(made or feed(), last, size, None)
+        self.hub.join(subscriber)
+        self.addCleanup(self.hub.leave, subscriber)
+        return subscriber
+
+
+class SlowClientTests(HubTestCase):
+    def test_a_client_too_far_behind_gets_the_current_state_instead_of_every_change(self):
+        subscriber = self.subscribe(size=1)  # holds one event: the snapshot
+        assert wait_until(lambda: RENDERS == ["board"])
+        cards = [Card.create(title=f"card {n}") for n in range(3)]
+        assert wait_until(lambda: idle(self.hub))
+        assert subscriber.next_blocking(1) == board_of(cards, f"{self.epoch}~cards=3")
+
+    def test_a_client_that_keeps_up_gets_every_change(self):
+        subscriber = self.subscribe()
+        snapshot = subscriber.next_blocking(5)
+        first = Card.create(title="first")
+        assert wait_until(lambda: idle(self.hub) and len(RENDERS) == 2)
+        second = Card.create(title="second")
+        assert wait_until(lambda: idle(self.hub) and len(RENDERS) == 3)
+        assert snapshot + subscriber.next_blocking(1) == (
+            board_of([], f"{self.epoch}~cards=0")
+            + board_of([first], f"{self.epoch}~cards=1")
+            + board_of([first, second], f"{self.epoch}~cards=2")
+        )
+
+
+class BrokerReconnectionTests(HubTestCase):
+    def away(self) -> MemoryBroker:
+        """The broker, its listener gone (as a Redis connection that dropped)."""
+        broker = get_broker()
+        assert isinstance(broker, MemoryBroker)
+        broker._deliver = None
+        return broker
+
+    def back(self, broker: MemoryBroker) -> None:
+        broker._deliver = self.hub.deliver
+        on_hub(self.hub, self.hub._on_connect())
+
+    def test_changes_published_while_the_listener_was_away_are_rendered_once_back(self):
+        subscriber = self.subscribe()
+        assert wait_until(lambda: RENDERS == ["board"])
+        subscriber.next_blocking(1)
+        broker = self.away()
+        card = Card.create(title="meanwhile")
+        self.back(broker)
+        assert subscriber.next_blocking(5) == board_of([card], f"{self.epoch}~cards=1")
+
+    @override_settings(NITRO_DISPATCH={**LIVE, "LIVE_LOG": 1})
+    def test_a_gap_older_than_the_log_resyncs_every_stream_of_the_topic(self):
+        reset_hub()
+        self.hub = get_hub()
+        subscriber = self.subscribe()
+        assert wait_until(lambda: RENDERS == ["board"])
+        subscriber.next_blocking(1)
+        broker = self.away()
+        cards = [Card.create(title=f"card {n}") for n in range(3)]
+        self.back(broker)
+        assert subscriber.next_blocking(5) == board_of(cards, f"{self.epoch}~cards=3")
+
+    def test_a_new_epoch_forgets_the_positions_seen(self):
+        Card.create(title="before")
+        assert wait_until(lambda: self.hub.seen == {"cards": 1, "cards.owner.0": 1})
+        broker = self.away()
+        broker.epoch = "another"
+        with broker._lock:
+            broker._heads.clear()
+            broker._logs.clear()
+        self.back(broker)
+        assert (self.hub.epoch, self.hub.seen) == ("another", {})
+
+
+class FailureTests(HubTestCase):
+    def test_a_render_that_fails_is_logged_and_sends_nothing(self):
+        def broken() -> Any:
+            raise RuntimeError("no board today")
+
+        with self.assertLogs("nitro_dispatch.live", logging.ERROR) as logs:
+            subscriber = self.subscribe(feed(broken))
+            assert wait_until(lambda: bool(logs.records))
+        assert (logs.records[0].getMessage(), subscriber.next_blocking(0.2)) == (
+            f"Live updates: rendering {broken!r} failed",
+            "",
+        )
+
+    def test_an_on_message_that_fails_is_logged_and_sends_nothing(self):
+        def broken(message: live.Message) -> Any:
+            raise RuntimeError("unreadable")
+
+        subscriber = self.subscribe(feed(Card.board, "chat", on_message=broken))
+        subscriber.next_blocking(5)  # the snapshot
+        with self.assertLogs("nitro_dispatch.live", logging.ERROR) as logs:
+            live.publish("chat", {"text": "hi"})
+            assert wait_until(lambda: bool(logs.records))
+        assert (logs.records[0].getMessage(), subscriber.next_blocking(0.2)) == (
+            f"Live updates: on_message {broken!r} failed",
+            "",
+        )
+
+    @override_settings(NITRO_DISPATCH={**LIVE, "BROKER": "redis://127.0.0.1:1/0"})
+    def test_a_stream_that_cannot_start_ends_and_says_why(self):
+        reset_hub()
+        with self.assertLogs("nitro_dispatch.live", logging.WARNING) as logs:
+            response = self.client.get(reverse("nitro:card-watch"), headers=DS)
+            body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        assert (body, "Live updates: a stream of ('cards',) could not start") == (
+            b"",
+            next(r.getMessage() for r in logs.records if r.levelno == logging.ERROR),
+        )
+
+
+class LeavingTests(HubTestCase):
+    def test_a_stream_that_leaves_before_its_join_ends_leaves_no_group(self):
+        subscriber = Subscriber(feed(), None, 64, None)
+
+        def join_and_leave() -> None:  # in one go on the hub's loop: the join has not begun
+            self.hub._start_join(subscriber)
+            self.hub._leave(subscriber)
+
+        self.hub.loop.call_soon_threadsafe(join_and_leave)
+        assert wait_until(lambda: idle(self.hub))
+        assert (self.hub.groups, self.hub.by_topic, RENDERS) == ({}, {}, [])
+
+    def test_the_last_stream_of_a_group_to_leave_ends_the_group(self):
+        subscribers = [self.subscribe() for _ in range(2)]
+        for subscriber in subscribers:
+            subscriber.next_blocking(5)
+        self.hub.leave(subscribers[0])
+        assert wait_until(lambda: idle(self.hub))
+        kept = (len(self.hub.groups), set(self.hub.by_topic))
+        self.hub.leave(subscribers[1])
+        assert wait_until(lambda: idle(self.hub) and not self.hub.groups)
+        assert (kept, self.hub.by_topic) == ((1, {"cards"}), {})
+
+    @override_settings(NITRO_DISPATCH={**LIVE, "LIVE_THROTTLE": 60})
+    def test_a_render_waiting_for_its_window_is_dropped_with_its_group(self):
+        reset_hub()
+        self.hub = get_hub()
+        subscriber = self.subscribe()
+        subscriber.next_blocking(5)
+        Card.create(title="first")  # rendered at once
+        assert wait_until(lambda: len(RENDERS) == 2)
+        Card.create(title="second")  # waits a minute for its window
+        self.hub.leave(subscriber)
+        assert wait_until(lambda: idle(self.hub) and not self.hub.groups)
+        assert RENDERS == ["board", "board"]
+
+
+class SharedRenderTests(HubTestCase):
+    def test_a_shared_render_has_no_request_of_any_viewer(self):
+        from nitro_dispatch.responses import current_request
+
+        seen: list[Any] = []
+
+        def render() -> Any:
+            seen.append(current_request.get())
+            return None
+
+        subscriber = self.subscribe(feed(render))
+        assert subscriber.next_blocking(5) == f": nothing changed\nid: {self.epoch}~cards=0\n\n"
+        assert seen == [None]
+
+    def test_a_render_for_one_viewer_has_its_request(self):
+        from nitro_dispatch.responses import current_request
+
+        seen: list[Any] = []
+
+        def render(request: Any) -> Any:
+            seen.append((current_request.get(), request))
+            return None
+
+        made = feed(render)
+        subscriber = self.subscribe(made)
+        subscriber.next_blocking(5)
+        assert seen == [(made.request, made.request)]
+
+
+class StreamEndTests(HubTestCase):
+    def test_a_stream_read_through_the_test_client_ends_when_the_hub_stops(self):
+        with Reader(self.client.get(reverse("nitro:card-watch"), headers=DS)) as reader:
+            assert split(reader.next())[0].startswith("event: datastar-patch-elements")
