@@ -387,9 +387,8 @@ class DeclaredBroadcastTests(Fresh):
 
     def test_an_inherited_declaration_counts(self):
         parent = type("Parent", (), {"broadcasts": "board"})
-        child = type(
-            "Child", (parent,), {"__table__": Card.__table__, "__mapper__": Card.__mapper__}
-        )  # type: ignore[attr-defined]
+        mapped = {"__table__": Card.__table__, "__mapper__": Card.__mapper__}  # type: ignore[attr-defined]
+        child = type("Child", (parent,), mapped)
         with connected(child):
             card = Card.create(title="a")
         assert log("board") == [change(card.id, "created", "board")]
