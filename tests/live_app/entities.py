@@ -6,9 +6,10 @@ from typing import Any, ClassVar
 
 from django.http import HttpRequest
 from django.utils.translation import gettext
+from sqlmodel import Field
 
 from nitro_dispatch import Entity, action, live, signals
-from rustytags_backend.html import Div, Li, P, Ul
+from rustytags_backend.html import Div, Li, P, Span, Ul
 
 RENDERS: list[str] = []  # what was rendered, for the tests to count
 
@@ -87,6 +88,33 @@ class Line(Entity, table=True):
     @action(method="GET")
     def greeting(cls) -> live.Feed:
         return live.stream("chat", render=lambda: P(gettext("Hello"), id="greeting"))
+
+
+class Score(Entity, table=True):
+    """Numbers that only grow: a page must never show a smaller one after a larger."""
+
+    broadcasts: ClassVar[Any] = "scores"
+
+    id: int | None = Field(default=None, primary_key=True)
+    value: int = 0
+
+    @classmethod
+    def shown(cls) -> Any:
+        scores = cls.where(order_by="id")
+        return [Div(*(Span(str(score.value), id=f"score-{score.id}") for score in scores),
+                    id="scores"),
+                signals(scores={str(score.id): score.value for score in scores})]  # fmt: skip
+
+    @classmethod
+    @action(method="GET")
+    def watch(cls) -> live.Feed:
+        return live.stream("scores", render=cls.shown)
+
+    @action(method="POST")
+    def bump(self) -> dict[str, int]:
+        self.value += 1  # the action holds the row's lock: no bump is lost
+        self.save()
+        return {"value": self.value}
 
 
 @live.allow("cards.owner.*")

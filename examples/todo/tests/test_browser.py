@@ -7,6 +7,7 @@ Datastar 1.0.1 client, which is taken from the starhtml wheel on PyPI at test ti
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -20,7 +21,7 @@ from typing import Any, ClassVar
 import django
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 
 # Playwright's sync API runs an event loop in this thread; the test's own database checks
 # are plain synchronous calls between its steps.
@@ -102,6 +103,8 @@ class TodoBrowserTests(StaticLiveServerTestCase):
         cls.overrides = override_settings(
             STATICFILES_DIRS=[cls.static.name],
             RUSTYTAGS={"DATASTAR_URL": "/static/datastar.js"},
+            # A stream whose page has closed ends at its next heartbeat: soon, in the tests.
+            NITRO_DISPATCH={"HEARTBEAT": 0.5},
         )
         cls.overrides.enable()
         super().setUpClass()
@@ -123,6 +126,7 @@ class TodoBrowserTests(StaticLiveServerTestCase):
 
         User.objects.create_superuser("admin", password="admin")
         self.context = self.browser.new_context()
+        self.others: list[Any] = []
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.expected_failures: set[str] = set()
@@ -144,7 +148,14 @@ class TodoBrowserTests(StaticLiveServerTestCase):
             self.problems.append(f"{response.status} {response.request.method} {response.url}")
 
     def tearDown(self) -> None:
-        self.context.close()
+        for context in [self.context, *self.others]:
+            context.close()
+
+    def new_page(self) -> Any:
+        """A page in a browser context of its own (another user), closed after the test."""
+        context = self.browser.new_context()
+        self.others.append(context)
+        return context.new_page()
 
     def open(self, page: Any | None = None) -> Any:
         """Open the app in *page* (this test's page by default), checking its CSP."""
@@ -167,7 +178,8 @@ class TodoBrowserTests(StaticLiveServerTestCase):
     def titles(self) -> Any:
         from playwright.sync_api import expect
 
-        return expect(self.page.locator("#todo-list li .title"))
+        # The filter hides items in the page: the titles shown.
+        return expect(self.page.locator("#todo-list li .title >> visible=true"))
 
     def test_a_user_manages_todos(self) -> None:
         from playwright.sync_api import expect
@@ -185,12 +197,18 @@ class TodoBrowserTests(StaticLiveServerTestCase):
 
         page.get_by_label("Toggle Buy milk").check()
         expect(page.locator("#todo-list li.completed .title")).to_have_text(["Buy milk"])
+        page.get_by_text("Call mum", exact=True).dblclick()
+        page.get_by_label("Rename Call mum").press("Escape")  # cancels
+        self.titles().to_have_text(["Buy milk", "Bake <bread>", "Call mum"])
         expect(page.locator("#open")).to_have_text("2")
         assert Todo.first(title="Buy milk").completed is True  # type: ignore[union-attr]
 
+        page.get_by_text("Bake <bread>", exact=True).dblclick()  # edit in place
         edit = page.get_by_label("Rename Bake <bread>")
+        expect(edit).to_be_focused()
         edit.fill("Bake rye bread")
         edit.press("Enter")
+        expect(edit).to_be_hidden()
         self.titles().to_have_text(["Buy milk", "Bake rye bread", "Call mum"])
         assert Todo.exists(Todo.first(title="Bake rye bread").id)  # type: ignore[union-attr]
 
@@ -201,6 +219,7 @@ class TodoBrowserTests(StaticLiveServerTestCase):
         page.click("#show-all")
         self.titles().to_have_text(["Buy milk", "Bake rye bread", "Call mum"])
 
+        page.get_by_text("Call mum", exact=True).hover()  # shows its delete button
         page.get_by_label("Delete Call mum").click()
         self.titles().to_have_text(["Buy milk", "Bake rye bread"])
         assert Todo.count() == 2
@@ -221,6 +240,37 @@ class TodoBrowserTests(StaticLiveServerTestCase):
 
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "todo.png"), full_page=True)
+        assert self.problems == []
+
+    def test_two_pages_see_each_others_changes_at_once(self) -> None:
+        from playwright.sync_api import expect
+
+        first = self.open()
+        second = self.open(self.new_page())
+        self.add("From the first page")
+        expect(second.locator("#todo-list li .title")).to_have_text(["From the first page"])
+        second.get_by_label("Toggle From the first page").check()
+        expect(first.locator("#todo-list li.completed .title")).to_have_text(
+            ["From the first page"]
+        )
+        expect(first.locator("#open")).to_have_text("0")
+        assert self.problems == []
+
+    def test_a_change_in_the_admin_appears_on_the_open_pages(self) -> None:
+        from playwright.sync_api import expect
+        from todos.entities import Todo
+
+        todo = Todo.create(title="Water the plants")
+        pages = [self.open(), self.open(self.new_page())]
+        for page in pages:
+            expect(page.locator("#todo-list li .title")).to_have_text(["Water the plants"])
+        admin = self.new_page()
+        admin.goto(f"{self.live_server_url}/admin/nitro_dispatch/todo/{todo.id}/change/")
+        self.sign_in(admin)
+        admin.fill("#id_title", "Water the garden")
+        admin.click("input[name=_save]")
+        for page in pages:
+            expect(page.locator("#todo-list li .title")).to_have_text(["Water the garden"])
         assert self.problems == []
 
     def sign_in_elsewhere(self) -> None:
@@ -279,3 +329,210 @@ class TodoBrowserTests(StaticLiveServerTestCase):
         self.add("Nowhere")
         expect(page.locator("#error")).to_have_text("The server cannot be reached. Retrying…")
         assert self.problems == []
+
+
+EXAMPLE = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _redis_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=3).close()
+    except OSError:
+        return False
+    return True
+
+
+class _Uvicorn:
+    """The example served by uvicorn in a process of its own, as its docs say to run it."""
+
+    def __init__(self, environment: dict[str, str]) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed by stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "todo_project.asgi:application", "--host",
+             "127.0.0.1", "--port", str(self.port), "--no-access-log"],
+            cwd=EXAMPLE, env=environment, stdout=subprocess.DEVNULL, stderr=self.log,
+            start_new_session=True,
+        )  # fmt: skip
+        import time
+        import urllib.request
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"uvicorn did not start:\n{self.errors}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        import signal
+
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.log.seek(0)
+        self.errors = self.log.read()
+        self.log.close()
+
+
+class _LiveAcrossProcesses:
+    """Two uvicorn processes of the example, sharing a broker: each page is served by one."""
+
+    broker: ClassVar[str]
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        reason = skip_reason()
+        if reason is not None:
+            raise pytest.skip.Exception(reason)
+        super().setUpClass()  # type: ignore[misc]
+        cls.static = tempfile.TemporaryDirectory()
+        Path(cls.static.name, "datastar.js").write_bytes(datastar_client())
+        cls.environment = {
+            **{key: value for key, value in os.environ.items() if key != "PYTHONDEVMODE"},
+            "DJANGO_SETTINGS_MODULE": "todo_project.settings",
+            "EXAMPLE_BROKER": cls.broker,
+            "EXAMPLE_STATIC_DIR": cls.static.name,
+            "EXAMPLE_DATASTAR_URL": "/static/datastar.js",
+            **cls.database(),
+        }
+        cls.environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        for command in (["migrate", "--noinput", "--verbosity", "0"], ["demo_user"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=EXAMPLE, env=cls.environment, check=True, capture_output=True, timeout=300,
+            )  # fmt: skip
+        cls.servers = [_Uvicorn(cls.environment), _Uvicorn(cls.environment)]
+        from playwright.sync_api import sync_playwright
+
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.browser.close()
+        cls.playwright.stop()
+        for server in cls.servers:
+            server.stop()
+        cls.drop_database()
+        cls.static.cleanup()
+        super().tearDownClass()  # type: ignore[misc]
+
+    @classmethod
+    def database(cls) -> dict[str, str]:
+        raise NotImplementedError
+
+    @classmethod
+    def drop_database(cls) -> None:
+        raise NotImplementedError
+
+    def page_on(self, server: _Uvicorn) -> Any:
+        page = self.browser.new_context().new_page()
+        page.goto(server.url + "/")
+        return page
+
+    def test_a_change_on_one_process_appears_on_a_page_of_the_other(self) -> None:
+        from playwright.sync_api import expect
+
+        first, second = (self.page_on(server) for server in self.servers)
+        title = f"Made on {self.servers[0].port}"
+        first.fill("#new-todo", title)
+        first.press("#new-todo", "Enter")
+        expect(second.locator("#todo-list li .title", has_text=title)).to_have_count(1)
+        second.get_by_label(f"Toggle {title}").check()
+        expect(first.locator("#todo-list li.completed .title", has_text=title)).to_have_count(1)
+
+    def test_a_change_in_the_admin_appears_on_the_pages_of_both_processes(self) -> None:
+        from playwright.sync_api import expect
+
+        first, second = (self.page_on(server) for server in self.servers)
+        first.fill("#new-todo", "Edit me in the admin")
+        first.press("#new-todo", "Enter")
+        expect(second.locator("#todo-list li .title", has_text="Edit me")).to_have_count(1)
+        admin = self.browser.new_context().new_page()
+        admin.goto(f"{self.servers[1].url}/admin/nitro_dispatch/todo/?q=Edit+me")
+        admin.fill("#id_username", "admin")
+        admin.fill("#id_password", "admin")
+        admin.click("input[type=submit]")
+        admin.get_by_role("link", name="Edit me in the admin").click()
+        admin.fill("#id_title", "Edited in the admin")
+        admin.click("input[name=_save]")
+        for page in (first, second):
+            expect(
+                page.locator("#todo-list li .title", has_text="Edited in the admin")
+            ).to_have_count(1)
+
+
+class LiveAcrossProcessesOnRedisTests(_LiveAcrossProcesses, SimpleTestCase):
+    """The Redis broker, with the example on SQLite (one file, both processes)."""
+
+    broker = "redis"
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        if not _redis_reachable():
+            raise pytest.skip.Exception("Redis is not reachable at 127.0.0.1:6379; start it.")
+        super().setUpClass()
+
+    @classmethod
+    def database(cls) -> dict[str, str]:
+        cls.directory = tempfile.TemporaryDirectory()
+        return {"EXAMPLE_DATABASE": "sqlite", "EXAMPLE_SQLITE": f"{cls.directory.name}/db.sqlite3"}
+
+    @classmethod
+    def drop_database(cls) -> None:
+        cls.directory.cleanup()
+
+
+class LiveAcrossProcessesOnPostgresTests(_LiveAcrossProcesses, SimpleTestCase):
+    """The PostgreSQL broker (LISTEN/NOTIFY), with the example on a PostgreSQL database."""
+
+    broker = "postgres"
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        if not postgres_reachable():
+            raise pytest.skip.Exception("PostgreSQL is not reachable at 127.0.0.1:5432.")
+        super().setUpClass()
+
+    @classmethod
+    def _admin(cls) -> Any:
+        import psycopg
+
+        return psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres",
+                               autocommit=True)  # fmt: skip
+
+    @classmethod
+    def database(cls) -> dict[str, str]:
+        import uuid
+
+        cls.name = f"todo_live_{uuid.uuid4().hex[:12]}"
+        with cls._admin() as connection:
+            connection.execute(f'CREATE DATABASE "{cls.name}"')
+        return {"EXAMPLE_DATABASE": "postgres", "POSTGRES_DB": cls.name}
+
+    @classmethod
+    def drop_database(cls) -> None:
+        with cls._admin() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{cls.name}" WITH (FORCE)')

@@ -1,4 +1,9 @@
-"""Settings of the example: SQLite by default, PostgreSQL with EXAMPLE_DATABASE=postgres."""
+"""Settings of the example: SQLite by default, PostgreSQL with EXAMPLE_DATABASE=postgres.
+
+Live updates travel through EXAMPLE_BROKER: "memory" (one process: runserver), "redis"
+(REDIS_URL, redis://127.0.0.1:6379/0 by default) or "postgres" (LISTEN/NOTIFY; the database is
+then PostgreSQL too). Several processes (uvicorn --workers 2) need redis or postgres.
+"""
 
 from __future__ import annotations
 
@@ -66,8 +71,19 @@ TEMPLATES = [
         },
     },
 ]
+BROKER = os.environ.get("EXAMPLE_BROKER", "memory")
+if BROKER not in ("memory", "redis", "postgres"):
+    raise ValueError(f"EXAMPLE_BROKER is memory, redis or postgres, not {BROKER!r}.")
+NITRO_DISPATCH = {
+    "BROKER": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    if BROKER == "redis"
+    else BROKER
+}
 DATABASES: dict[str, dict[str, object]]
-if os.environ.get("EXAMPLE_DATABASE", "sqlite") == "postgres":
+if (
+    os.environ.get("EXAMPLE_DATABASE", "postgres" if BROKER == "postgres" else "sqlite")
+    == "postgres"
+):
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.postgresql",
@@ -81,14 +97,20 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(BASE_DIR / "db.sqlite3"),
+            "NAME": os.environ.get("EXAMPLE_SQLITE", str(BASE_DIR / "db.sqlite3")),
             # Writers wait for each other instead of failing with "database is locked".
             "OPTIONS": {"transaction_mode": "IMMEDIATE"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 STATIC_URL = "/static/"
+# Where the tests put the Datastar client they serve (the page loads it from jsDelivr otherwise).
+STATICFILES_DIRS = [os.environ["EXAMPLE_STATIC_DIR"]] if "EXAMPLE_STATIC_DIR" in os.environ else []
 USE_TZ = True
 LOGIN_URL = "/admin/login/"
 # The Datastar 1.0 client; self-host it in production (RUSTYTAGS["DATASTAR_URL"]).
-RUSTYTAGS: dict[str, object] = {}
+RUSTYTAGS: dict[str, object] = (
+    {"DATASTAR_URL": os.environ["EXAMPLE_DATASTAR_URL"]}
+    if "EXAMPLE_DATASTAR_URL" in os.environ
+    else {}
+)

@@ -1,23 +1,25 @@
-"""The todo entity: each user operation is an @action answering with Datastar patches."""
+"""The todo entity: each user operation is an @action answering with Datastar patches, and
+every change is broadcast to the pages that are open (live.stream in ``updates``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
 from django.contrib import messages
 from django.http import HttpRequest
 from pydantic import StringConstraints
 from sqlmodel import Field
 
-from nitro_dispatch import Entity, action, fragment, remove, signals
+from nitro_dispatch import Entity, action, fragment, live, remove, signals
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Filter = Literal["all", "active", "completed"]
 
 
 class Todo(Entity, table=True):
     admin: ClassVar[dict[str, Any]] = {"list_display": ["title", "completed", "created"]}
+    # Every change (here, in the admin, anywhere) is published to the topic "todos", after commit.
+    broadcasts: ClassVar[str] = "todos"
 
     title: str = Field(max_length=200)
     completed: bool = False
@@ -27,26 +29,26 @@ class Todo(Entity, table=True):
         return self.title
 
     @classmethod
-    def visible(cls, filter: Filter) -> list[Todo]:
-        if filter == "all":
-            return cls.where(order_by="created")
-        return cls.where(cls.completed == (filter == "completed"), order_by="created")
-
-    @classmethod
-    def refreshed(cls, request: HttpRequest, filter: Filter = "all", **values: Any) -> list[Any]:
-        """The patches that bring the page up to date: list, counter, messages."""
+    def board(cls) -> list[Any]:
+        """The list and the counter, as every open page shows them (the filter is applied in
+        the page), so one render serves every viewer."""
         return [
-            fragment("todos/todo_list.html", todos=cls.visible(filter)),
-            fragment("todos/messages.html"),
-            signals(open=cls.count(completed=False), _nitroError=False, **values),
+            fragment("todos/todo_list.html", todos=cls.where(order_by="created")),
+            signals(open=cls.count(completed=False), total=cls.count()),
         ]
 
     @classmethod
+    @action(method="GET")
+    def updates(cls) -> live.Feed:
+        """The page's live stream: the board now, then again after each change."""
+        return live.stream("todos", render=cls.board)
+
+    @classmethod
     @action(method="POST")
-    def add(cls, title: Title, request: HttpRequest, filter: Filter = "all") -> list[Any]:
+    def add(cls, title: Title, request: HttpRequest) -> list[Any]:
         todo = cls.create(title=title)
         messages.success(request, f"Added “{todo.title}”.")
-        return cls.refreshed(request, filter, title="")
+        return [*cls.board(), fragment("todos/messages.html"), signals(title="", _nitroError=False)]
 
     @action(method="POST")
     def toggle(self, request: HttpRequest) -> list[Any]:
@@ -68,18 +70,13 @@ class Todo(Entity, table=True):
         return [
             remove(f"#todo-{self.id}"),
             fragment("todos/messages.html"),
-            signals(open=Todo.count(completed=False)),
+            signals(open=Todo.count(completed=False), total=Todo.count()),
         ]
 
     @classmethod
     @action(method="POST", login_required=True)  # signed-out users are sent to sign in first
-    def clear_completed(cls, request: HttpRequest, filter: Filter = "all") -> list[Any]:
+    def clear_completed(cls, request: HttpRequest) -> list[Any]:
         # One statement: a todo reopened meanwhile by someone else is not deleted.
         cleared = cls.delete_where(completed=True)
         messages.success(request, f"Cleared {cleared} completed.")
-        return cls.refreshed(request, filter)
-
-    @classmethod
-    @action(method="GET")
-    def show(cls, request: HttpRequest, filter: Filter = "all") -> list[Any]:
-        return [fragment("todos/todo_list.html", todos=cls.visible(filter))]
+        return [*cls.board(), fragment("todos/messages.html")]
