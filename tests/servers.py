@@ -140,10 +140,14 @@ class Server:
         workers: int = 2,
         threads: int = 8,
         heartbeat: float = 15,
+        broker: str = "memory",
+        port: int | None = None,
     ) -> None:
         self.kind = kind
         self.database = database
-        self.port = _free_port()
+        # NITRO_DISPATCH["BROKER"] of the server (see tests/settings_server.py).
+        self.broker = broker
+        self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         address = f"127.0.0.1:{self.port}"
         if kind == "uvicorn":
@@ -156,23 +160,30 @@ class Server:
             # More than one thread would turn sync workers into gthread ones.
             command += ["--threads", str(threads if worker_class == "gthread" else 1)]
             command += ["--timeout", "120", "--graceful-timeout", "5"]
+        self.command = [sys.executable, "-m", *command]
+        self.env = database.environment(
+            NITRO_TEST_HEARTBEAT=str(heartbeat), NITRO_TEST_BROKER=broker
+        )
         # A file, not a pipe: a server that logs much never waits for the test to read.
         self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed by __exit__
+        self._start()
+
+    def _start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", *command],
+            self.command,
             cwd=ROOT,
-            env=database.environment(NITRO_TEST_HEARTBEAT=str(heartbeat)),
+            env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=self.log,
             start_new_session=True,  # its workers go with it
         )
 
-    def __enter__(self) -> Self:
+    def _wait_until_serving(self) -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
                 if self.request("GET", "/csrf/")[0] == 200:
-                    return self
+                    return
             except OSError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -180,12 +191,7 @@ class Server:
                 raise RuntimeError(f"{self.kind} did not start:\n{self.errors}")
             time.sleep(0.1)
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def _stop(self) -> None:
         # The server's process group is its pid (start_new_session): still there after the
         # server itself has exited, as long as a worker of it lives.
         group = self.process.pid
@@ -196,6 +202,27 @@ class Server:
         with contextlib.suppress(ProcessLookupError):  # workers a graceful stop left behind
             os.killpg(group, signal.SIGKILL)
         self.process.wait()
+
+    def restart(self) -> None:
+        """Stop the server as a deployment does (SIGTERM: the requests under way are answered),
+        then start it again on the same port; return once it serves again. The log goes on."""
+        self._stop()
+        self._start()
+        self._wait_until_serving()
+
+    def __enter__(self) -> Self:
+        self._wait_until_serving()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self.log.closed:
+            return  # stopped already (it did not start)
+        self._stop()
         self.log.seek(0)
         self.errors = self.log.read()
         self.log.close()
@@ -259,6 +286,7 @@ class ServedTestCase(SimpleTestCase):
     workers: ClassVar[int] = 2
     threads: ClassVar[int] = 8
     heartbeat: ClassVar[float] = 15
+    broker: ClassVar[str] = "memory"
     database: ClassVar[ServerDatabase]
     server: ClassVar[Server]
 
@@ -270,7 +298,7 @@ class ServedTestCase(SimpleTestCase):
         cls.database.migrate()
         cls.server = Server(
             cls.kind, cls.database, workers=cls.workers, threads=cls.threads,
-            heartbeat=cls.heartbeat,
+            heartbeat=cls.heartbeat, broker=cls.broker,
         ).__enter__()  # fmt: skip
         cls.addClassCleanup(cls.server.__exit__, None, None, None)
 

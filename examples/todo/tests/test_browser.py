@@ -400,6 +400,11 @@ class _LiveAcrossProcesses:
     """Two uvicorn processes of the example, sharing a broker: each page is served by one."""
 
     broker: ClassVar[str]
+    static: ClassVar[tempfile.TemporaryDirectory[str]]
+    environment: ClassVar[dict[str, str]]
+    servers: ClassVar[list[_Uvicorn]]
+    playwright: ClassVar[Any]
+    browser: ClassVar[Any]
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -488,6 +493,7 @@ class LiveAcrossProcessesOnRedisTests(_LiveAcrossProcesses, SimpleTestCase):
     """The Redis broker, with the example on SQLite (one file, both processes)."""
 
     broker = "redis"
+    directory: ClassVar[tempfile.TemporaryDirectory[str]]
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -509,6 +515,7 @@ class LiveAcrossProcessesOnPostgresTests(_LiveAcrossProcesses, SimpleTestCase):
     """The PostgreSQL broker (LISTEN/NOTIFY), with the example on a PostgreSQL database."""
 
     broker = "postgres"
+    name: ClassVar[str]
 
     @classmethod
     def setUpClass(cls) -> None:
