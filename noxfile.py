@@ -154,14 +154,29 @@ def coverage(session: nox.Session) -> None:
 
 @nox.session
 def example(session: nox.Session) -> None:
-    """Run the example todo app on http://127.0.0.1:8000/ (SQLite; EXAMPLE_DATABASE=postgres)."""
-    session.install("-e", ".")
+    """Run the example todo app on http://127.0.0.1:8000/ (SQLite; EXAMPLE_DATABASE=postgres).
+
+    ``-- --workers 2`` serves it with uvicorn in two processes instead of runserver; their pages
+    follow each other's changes through EXAMPLE_BROKER (redis or postgres).
+    """
+    arguments = list(session.posargs)
+    workers = None
+    if "--workers" in arguments:
+        at = arguments.index("--workers")
+        workers = arguments[at + 1] if at + 1 < len(arguments) else "2"
+        del arguments[at : at + 2]
+    session.install("-e", ".[redis]", *(["uvicorn"] if workers else []))
     session.chdir("examples/todo")
     session.run("python", "manage.py", "migrate", "--noinput", "--verbosity", "0")
     session.run("python", "manage.py", "demo_user")
-    address = session.posargs[0] if session.posargs else "127.0.0.1:8000"
+    address = arguments[0] if arguments else "127.0.0.1:8000"
     session.log(f"The todos: http://{address}/   the admin: http://{address}/admin/")
-    session.run("python", "manage.py", "runserver", address, *session.posargs[1:])
+    if workers is None:
+        session.run("python", "manage.py", "runserver", address, *arguments[1:])
+        return
+    host, _, port = address.rpartition(":")
+    session.run("uvicorn", "todo_project.asgi:application", "--host", host or "127.0.0.1",
+                "--port", port, "--workers", workers, *arguments[1:])  # fmt: skip
 
 
 @nox.session

@@ -50,6 +50,9 @@ if django.VERSION >= (6, 0):
         "style-src": [CSP.SELF, CSP.NONCE],
         "img-src": [CSP.SELF, "data:"],
     }
+    CONTEXT_PROCESSORS = ["django.template.context_processors.csp"]  # the nonce, for templates
+else:
+    CONTEXT_PROCESSORS = []
 ROOT_URLCONF = "todo_project.urls"
 TEMPLATES = [
     {
@@ -67,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                *CONTEXT_PROCESSORS,
             ],
         },
     },

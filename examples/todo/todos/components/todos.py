@@ -111,7 +111,7 @@ def page(todos: list[Todo], request: HttpRequest) -> str:
                         Button(
                             label,
                             on_click=f"$filter = '{value}'",
-                            data_attr_aria_pressed=f"$filter === '{value}'",
+                            data_attr_aria_pressed=f"$filter === '{value}' ? 'true' : 'false'",
                             id=f"show-{value}",
                         )
                         for label, value in FILTERS
