@@ -7,7 +7,7 @@ import logging
 import time
 from typing import Any
 
-from django.test import RequestFactory, TransactionTestCase, override_settings
+from django.test import RequestFactory, SimpleTestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
 from nitro_dispatch import live
@@ -259,3 +259,86 @@ class StreamEndTests(HubTestCase):
     def test_a_stream_read_through_the_test_client_ends_when_the_hub_stops(self):
         with Reader(self.client.get(reverse("nitro:card-watch"), headers=DS)) as reader:
             assert split(reader.next())[0].startswith("event: datastar-patch-elements")
+
+
+class DuplicateTests(HubTestCase):
+    def test_a_message_delivered_twice_is_handled_once(self):
+        subscriber = self.subscribe()
+        subscriber.next_blocking(5)
+        Card.create(title="once")
+        assert wait_until(lambda: idle(self.hub) and len(RENDERS) == 2)
+        self.hub.deliver(live.Message("cards", 1, {}))  # read again from the log, say
+        assert wait_until(lambda: idle(self.hub))
+        assert RENDERS == ["board", "board"]
+
+
+class _FailingOnce(MemoryBroker):
+    """A broker (one of the project's own, say) whose listener has a bug the first time."""
+
+    failed = False
+
+    async def listen(self, deliver: Any, connected: Any) -> None:
+        if not self.failed:
+            self.failed = True
+            raise RuntimeError("a bug in the broker")
+        await super().listen(deliver, connected)
+
+
+class ListenerFailureTests(SimpleTestCase):
+    def test_a_listener_that_fails_is_logged_and_started_again(self):
+        with self.assertLogs("nitro_dispatch.live", logging.ERROR) as logs:
+            hub = Hub(_FailingOnce(10), queue_size=8, throttle=0)
+            try:
+                started = hub.connected.wait(10)
+            finally:
+                hub.stop()
+        assert (started, [record.getMessage() for record in logs.records]) == (
+            True,
+            ["Live updates: the broker's listener failed; restarting it"],
+        )
+
+
+class GroupTests(HubTestCase):
+    def test_a_group_leaving_a_topic_leaves_the_others_following_it(self):
+        def other() -> Any:
+            return None
+
+        kept = self.subscribe(feed(other))
+        gone = Subscriber(feed(), None, 64, None)
+        self.hub.join(gone)
+        kept.next_blocking(5)
+        gone.next_blocking(5)
+        self.hub.leave(gone)
+        assert wait_until(lambda: idle(self.hub) and len(self.hub.groups) == 1)
+        (group,) = self.hub.by_topic["cards"]
+        assert group.feed.render is other
+
+
+class SubscriberTests(SimpleTestCase):
+    def test_an_async_subscriber_is_woken_once_for_what_comes_at_once(self):
+        loop = asyncio.new_event_loop()
+        try:
+            subscriber = Subscriber(feed(), None, 8, loop)
+            subscriber.offer("a")
+            subscriber.offer("b")
+            wakeups = len(loop._ready)  # type: ignore[attr-defined]  # callbacks waiting to run
+            got = loop.run_until_complete(subscriber.next(1))
+        finally:
+            loop.close()
+        assert (wakeups, got) == (1, "ab")
+
+    def test_an_async_subscriber_waits_for_what_comes(self):
+        async def scenario() -> str | None:
+            subscriber = Subscriber(feed(), None, 8, asyncio.get_running_loop())
+            asyncio.get_running_loop().call_later(0.05, subscriber.offer, "late")
+            return await subscriber.next(5)
+
+        assert asyncio.run(scenario()) == "late"
+
+    def test_an_async_subscriber_that_failed_ends(self):
+        async def scenario() -> str | None:
+            subscriber = Subscriber(feed(), None, 8, asyncio.get_running_loop())
+            subscriber.fail()
+            return await subscriber.next(5)
+
+        assert asyncio.run(scenario()) is None

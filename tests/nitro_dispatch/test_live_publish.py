@@ -36,6 +36,7 @@ from nitro_dispatch.db import session
 from nitro_dispatch.events import event
 from nitro_dispatch.live import _guards, _hub
 from nitro_dispatch.live._broadcasts import _parts, connect_broadcasts, topics_of
+from nitro_dispatch.live._feed import Feed, takes_request
 from nitro_dispatch.live._guards import check_allowed, clear_guards
 from nitro_dispatch.live._topics import Message
 from nitro_dispatch.live.brokers import get_broker
@@ -480,6 +481,16 @@ class TopicsOfTests(SimpleTestCase):
             'build it from ids (f"todos.{owner.id}"), not from free text.'
         )
 
+    def test_a_function_returning_no_topic_at_all_says_what_to_return(self):
+        def nothing(card: Card) -> None:
+            return None
+
+        with pytest.raises(TypeError) as excinfo:
+            topics_of(self.card, [nothing])
+        assert str(excinfo.value) == (
+            f"Card.broadcasts: {nothing!r} returned None; return a topic or a list of topics."
+        )
+
     def test_a_function_returning_something_that_is_no_topic(self):
         with pytest.raises(TypeError) as excinfo:
             topics_of(self.card, [lambda card: [7]])
@@ -553,6 +564,17 @@ class AdminTests(Fresh):
 
 
 class MirrorDeleteTests(TestCase):
+    def test_deleting_a_mirror_row_that_is_gone_already_sends_nothing_more(self):
+        card = Card.create(title="twice")
+        row = CardMirror.objects.get(pk=card.id)
+        heard: list[Any] = []
+        event("card.deleted").connect(heard.append)
+        self.addCleanup(event("card.deleted").disconnect, heard.append)
+        with self.captureOnCommitCallbacks(execute=True):
+            card.delete()  # by the entity API: its own event
+            row.delete()  # then by the admin's model: nothing left to tell
+        assert [found.id for found in heard] == [card.id]
+
     def test_an_entity_deleted_in_the_admin_is_sent_with_its_fields_typed(self):
         heard: list[Any] = []
 
@@ -654,6 +676,13 @@ class GuardTests(SimpleTestCase):
         with pytest.raises(TypeError) as excinfo:
             live.allow("")
         assert str(excinfo.value) == "allow() takes a topic pattern such as 'todos.*', not ''."
+
+    def test_a_guard_that_is_no_function(self):
+        with pytest.raises(TypeError) as excinfo:
+            live.allow("todos.*")("yes")  # type: ignore[type-var]
+        assert str(excinfo.value) == (
+            "allow('todos.*') decorates a function (request, topic) -> bool, not 'yes'."
+        )
 
     def test_a_pattern_that_is_no_string(self):
         with pytest.raises(TypeError) as excinfo:
@@ -764,4 +793,30 @@ class StreamActionTests(Fresh):
             "A live topic is 1 to 200 letters, digits, '_', '.', ':' and '-', not 'my cards': "
             'build it from ids (f"todos.{owner.id}"), not from free text.',
             None,
+        )
+
+
+class _Unhashable:
+    """A callable that cannot be a dict key (it defines __eq__ without __hash__)."""
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __call__(self, request: Any) -> None:
+        return None
+
+
+class FeedTests(SimpleTestCase):
+    def feed(self, render: Any, **context: Any) -> Feed:
+        return Feed(("cards",), render, None, context, RequestFactory().get("/"), "en")
+
+    def test_an_unhashable_render_taking_the_request_is_rendered_per_viewer(self):
+        assert (takes_request(_Unhashable()), self.feed(_Unhashable()).share_key()) == (True, None)
+
+    def test_a_context_that_cannot_be_compared_is_rendered_per_stream(self):
+        assert self.feed(Card.board, ids=[1, 2]).share_key() is None
+
+    def test_equal_feeds_share_a_key(self):
+        assert (
+            self.feed(Card.board, page=2).share_key() == self.feed(Card.board, page=2).share_key()
         )

@@ -333,6 +333,11 @@ class LiveSettingsTests(SimpleTestCase):
             NitroSettings(**given)
         return str(excinfo.value)
 
+    def test_compress_streams_must_be_a_boolean(self):
+        assert self.refused(COMPRESS_STREAMS="yes") == (
+            "NITRO_DISPATCH['COMPRESS_STREAMS'] must be True or False, not 'yes'."
+        )
+
     def test_defaults(self):
         from nitro_dispatch.conf import get_settings
 

@@ -84,9 +84,11 @@ class _Group:
         # The last render and the positions it covers, while no message has come since.
         self.cached: tuple[str, dict[str, int]] | None = None
 
-    def changed(self, message: Message) -> None:
+    def changed(self, message: Message | None = None) -> None:
+        """Render again (or, for an ``on_message`` feed, send *message*); None: render again
+        whatever the feed, its subscribers may have missed anything."""
         self.cached = None
-        if self.feed.on_message is not None:
+        if message is not None and self.feed.on_message is not None:
             self.pending.append(message)
         else:
             self.dirty = True
@@ -108,10 +110,7 @@ class _Group:
                 async with self.lock:
                     self.dirty = False
                     self.last = self.hub.loop.time()
-                    rendered = await self.hub.render(self)
-                    if rendered is not None:
-                        for subscriber in list(self.subscribers):
-                            self.hub.offer(self, subscriber, *rendered)
+                    await self.hub.send_render(self, self.subscribers)
         finally:
             self.task = None
 
@@ -207,7 +206,7 @@ class Hub:
                 if missed is None:  # gone from the log: every group of it re-renders
                     self.seen[topic] = head
                     for group in list(self.by_topic.get(topic, ())):
-                        self._resync_all(group)
+                        group.changed()
                 else:
                     for message in missed:
                         self._received(message)
@@ -279,13 +278,13 @@ class Hub:
         self, group: _Group, subscriber: Subscriber, epoch: str, positions: dict[str, int]
     ) -> None:
         self.epoch = epoch
-        rendered = group.cached
-        if rendered is None or any(
-            rendered[1].get(topic, 0) < position for topic, position in positions.items()
+        cached = group.cached
+        if cached is not None and all(
+            cached[1].get(topic, 0) >= position for topic, position in positions.items()
         ):
-            rendered = await self.render(group, positions)
-        if rendered is not None:
-            self.offer(group, subscriber, *rendered)
+            self.offer(group, subscriber, *cached)
+        else:
+            await self.send_render(group, {subscriber}, positions)
 
     async def render(
         self, group: _Group, positions: dict[str, int] | None = None
@@ -303,6 +302,15 @@ class Hub:
             return None
         group.cached = (text, positions)
         return text, positions
+
+    async def send_render(
+        self, group: _Group, subscribers: set[Subscriber], positions: dict[str, int] | None = None
+    ) -> None:
+        """Render *group*'s feed and send it to *subscribers* (nothing if the render failed)."""
+        rendered = await self.render(group, positions)
+        if rendered is not None:
+            for subscriber in list(subscribers):
+                self.offer(group, subscriber, *rendered)
 
     async def send_message(
         self, group: _Group, message: Message, subscribers: set[Subscriber]
@@ -337,19 +345,10 @@ class Hub:
         if not subscriber.offer(_with_id(text, event_id(self.epoch, merged))):
             self.spawn(self._resync(group, subscriber))
 
-    def _resync_all(self, group: _Group) -> None:
-        group.cached = None
-        group.dirty = True
-        if group.task is None:
-            group.task = self.spawn(group._flush())
-
     async def _resync(self, group: _Group, subscriber: Subscriber) -> None:
+        # (A subscriber that has left meanwhile gets it in an inbox nobody reads.)
         async with group.lock:
-            if subscriber.gone:
-                return
-            rendered = await self.render(group)
-            if rendered is not None:
-                self.offer(group, subscriber, *rendered)
+            await self.send_render(group, {subscriber})
 
     def _leave(self, subscriber: Subscriber) -> None:
         subscriber.gone = True
@@ -365,11 +364,10 @@ class Hub:
         if not group.subscribers and self.groups.get(group.key) is group:
             del self.groups[group.key]
             for topic in group.feed.topics:
-                followers = self.by_topic.get(topic)
-                if followers is not None:
-                    followers.discard(group)
-                    if not followers:
-                        del self.by_topic[topic]
+                followers = self.by_topic[topic]
+                followers.discard(group)
+                if not followers:
+                    del self.by_topic[topic]
             if group.task is not None:
                 group.task.cancel()
 
