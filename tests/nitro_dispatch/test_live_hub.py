@@ -16,6 +16,7 @@ from nitro_dispatch.live._hub import Hub, get_hub, reset_hub
 from nitro_dispatch.live._subscriber import Subscriber
 from nitro_dispatch.live.brokers import get_broker
 from nitro_dispatch.live.brokers.memory import MemoryBroker
+from rustytags_backend.html import P
 from tests.live_app.entities import RENDERS, Card
 from tests.nitro_dispatch.live_client import DS, Reader, split
 
@@ -126,6 +127,31 @@ class BrokerReconnectionTests(HubTestCase):
         self.back(broker)
         assert subscriber.next_blocking(5) == board_of([card], f"{self.epoch}~cards=1")
 
+    def test_nothing_published_while_away_renders_nothing(self):
+        subscriber = self.subscribe()
+        subscriber.next_blocking(5)
+        self.back(self.away())
+        assert wait_until(lambda: idle(self.hub))
+        assert (RENDERS, subscriber.next_blocking(0.1)) == (["board"], "")
+
+    def test_a_message_a_stream_replayed_already_is_not_sent_again_once_the_listener_is_back(self):
+        broker = self.away()
+        live.publish("chat", {"text": "hi"})
+
+        def said(message: live.Message) -> Any:
+            return P(message.data["text"], id="said")
+
+        chat = feed(Card.board, "chat", on_message=said)
+        subscriber = self.subscribe(chat, last=(self.epoch, {"chat": 0}))  # replayed from the log
+        replayed = subscriber.next_blocking(5)
+        self.back(broker)  # the listener reads it from the log too
+        assert wait_until(lambda: idle(self.hub))
+        assert (replayed, subscriber.next_blocking(0.1)) == (
+            f'event: datastar-patch-elements\ndata: elements <p id="said">hi</p>\n'
+            f"id: {self.epoch}~chat=1\n\n",
+            "",
+        )
+
     @override_settings(NITRO_DISPATCH={**LIVE, "LIVE_LOG": 1})
     def test_a_gap_older_than_the_log_resyncs_every_stream_of_the_topic(self):
         reset_hub()
@@ -183,7 +209,11 @@ class FailureTests(HubTestCase):
         with self.assertLogs("nitro_dispatch.live", logging.WARNING) as logs:
             response = self.client.get(reverse("nitro:card-watch"), headers=DS)
             body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-        assert (body, "Live updates: a stream of ('cards',) could not start") == (
+        # Nothing but heartbeats while it tried, then the end.
+        assert (
+            body.replace(b": ping\n\n", b""),
+            "Live updates: a stream of ('cards',) could not start",
+        ) == (
             b"",
             next(r.getMessage() for r in logs.records if r.levelno == logging.ERROR),
         )

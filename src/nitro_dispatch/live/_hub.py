@@ -353,8 +353,7 @@ class Hub:
     def _leave(self, subscriber: Subscriber) -> None:
         subscriber.gone = True
         group = subscriber.group
-        if group is None:
-            return
+        assert group is not None  # join() came first, and the loop runs its calls in order
         group.subscribers.discard(subscriber)
         if subscriber.task is None or subscriber.task.done():
             self._drop_if_empty(group)
