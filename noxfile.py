@@ -175,8 +175,10 @@ def example(session: nox.Session) -> None:
         session.run("python", "manage.py", "runserver", address, *arguments[1:])
         return
     host, _, port = address.rpartition(":")
+    # Open streams never end by themselves: give them 3 seconds when the server stops.
     session.run("uvicorn", "todo_project.asgi:application", "--host", host or "127.0.0.1",
-                "--port", port, "--workers", workers, *arguments[1:])  # fmt: skip
+                "--port", port, "--workers", workers, "--timeout-graceful-shutdown", "3",
+                *arguments[1:])  # fmt: skip
 
 
 @nox.session

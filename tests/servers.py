@@ -76,11 +76,12 @@ class ServerDatabase:
             **more,
         }
 
-    def migrate(self) -> None:
+    def migrate(self, **environment: str) -> None:
+        """Run ``migrate`` on this database (with *environment* added to the process's)."""
         subprocess.run(
             [sys.executable, "-m", "django", "migrate", "--noinput", "--verbosity", "0"],
             cwd=ROOT,
-            env=self.environment(),
+            env=self.environment(**environment),
             check=True,
             capture_output=True,
             timeout=300,
@@ -142,6 +143,7 @@ class Server:
         heartbeat: float = 15,
         broker: str = "memory",
         port: int | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.kind = kind
         self.database = database
@@ -162,7 +164,7 @@ class Server:
             command += ["--timeout", "120", "--graceful-timeout", "5"]
         self.command = [sys.executable, "-m", *command]
         self.env = database.environment(
-            NITRO_TEST_HEARTBEAT=str(heartbeat), NITRO_TEST_BROKER=broker
+            NITRO_TEST_HEARTBEAT=str(heartbeat), NITRO_TEST_BROKER=broker, **(env or {})
         )
         # A file, not a pipe: a server that logs much never waits for the test to read.
         self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed by __exit__

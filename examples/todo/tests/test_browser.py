@@ -148,8 +148,18 @@ class TodoBrowserTests(StaticLiveServerTestCase):
             self.problems.append(f"{response.status} {response.request.method} {response.url}")
 
     def tearDown(self) -> None:
+        import time
+
+        from nitro_dispatch.live._hub import get_hub
+
         for context in [self.context, *self.others]:
             context.close()
+        # The pages' streams end at their next heartbeat; the server's threads must be done
+        # with the database before the class lets go of it.
+        deadline = time.monotonic() + 10
+        while get_hub().groups and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
 
     def new_page(self) -> Any:
         """A page in a browser context of its own (another user), closed after the test."""

@@ -1,7 +1,8 @@
 """The example as an ASGI application, for uvicorn (several processes share EXAMPLE_BROKER):
 
     cd examples/todo
-    EXAMPLE_BROKER=redis uvicorn todo_project.asgi:application --workers 2
+    EXAMPLE_BROKER=redis uvicorn todo_project.asgi:application --workers 2 \\
+        --timeout-graceful-shutdown 3
 
 Under DEBUG it serves the static files too, as runserver does (in production, collectstatic
 and a web server or whitenoise do).

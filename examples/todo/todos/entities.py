@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from pydantic import StringConstraints
 from sqlmodel import Field
 
-from nitro_dispatch import Entity, action, fragment, live, remove, signals
+from nitro_dispatch import Entity, action, fragment, live, signals
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -43,35 +43,34 @@ class Todo(Entity, table=True):
         """The page's live stream: the board now, then again after each change."""
         return live.stream("todos", render=cls.board)
 
+    # The actions answer with the messages and signals of the page that acted; the list comes to
+    # every page, this one included, through the live stream, in the order the changes commit.
+
     @classmethod
     @action(method="POST")
     def add(cls, title: Title, request: HttpRequest) -> list[Any]:
         todo = cls.create(title=title)
         messages.success(request, f"Added “{todo.title}”.")
-        return [*cls.board(), fragment("todos/messages.html"), signals(title="", _nitroError=False)]
+        return [fragment("todos/messages.html"), signals(title="", _nitroError=False)]
 
     @action(method="POST")
     def toggle(self, request: HttpRequest) -> list[Any]:
         self.completed = not self.completed
         self.save()
-        return [fragment("todos/item.html", todo=self), signals(open=Todo.count(completed=False))]
+        return [signals(_nitroError=False)]
 
     @action(method="POST")
     def rename(self, title: Title, request: HttpRequest) -> list[Any]:
         self.title = title
         self.save()
         messages.info(request, f"Renamed to “{title}”.")
-        return [fragment("todos/item.html", todo=self), fragment("todos/messages.html")]
+        return [fragment("todos/messages.html"), signals(_nitroError=False)]
 
     @action(method="DELETE")
     def discard(self, request: HttpRequest) -> list[Any]:
         self.delete()
         messages.success(request, f"Deleted “{self.title}”.")
-        return [
-            remove(f"#todo-{self.id}"),
-            fragment("todos/messages.html"),
-            signals(open=Todo.count(completed=False), total=Todo.count()),
-        ]
+        return [fragment("todos/messages.html"), signals(_nitroError=False)]
 
     @classmethod
     @action(method="POST", login_required=True)  # signed-out users are sent to sign in first
@@ -79,4 +78,4 @@ class Todo(Entity, table=True):
         # One statement: a todo reopened meanwhile by someone else is not deleted.
         cleared = cls.delete_where(completed=True)
         messages.success(request, f"Cleared {cleared} completed.")
-        return [*cls.board(), fragment("todos/messages.html")]
+        return [fragment("todos/messages.html"), signals(_nitroError=False)]

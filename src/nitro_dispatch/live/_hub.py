@@ -81,13 +81,10 @@ class _Group:
         self.pending: list[Message] = []
         self.task: asyncio.Task[None] | None = None
         self.last = float("-inf")
-        # The last render and the positions it covers, while no message has come since.
-        self.cached: tuple[str, dict[str, int]] | None = None
 
     def changed(self, message: Message | None = None) -> None:
         """Render again (or, for an ``on_message`` feed, send *message*); None: render again
         whatever the feed, its subscribers may have missed anything."""
-        self.cached = None
         if message is not None and self.feed.on_message is not None:
             self.pending.append(message)
         else:
@@ -278,13 +275,9 @@ class Hub:
         self, group: _Group, subscriber: Subscriber, epoch: str, positions: dict[str, int]
     ) -> None:
         self.epoch = epoch
-        cached = group.cached
-        if cached is not None and all(
-            cached[1].get(topic, 0) >= position for topic, position in positions.items()
-        ):
-            self.offer(group, subscriber, *cached)
-        else:
-            await self.send_render(group, {subscriber}, positions)
+        # Rendered afresh, never an earlier render reused: the page may show a change already
+        # (in the HTML it loaded, or from another process) whose message is still on its way.
+        await self.send_render(group, {subscriber}, positions)
 
     async def render(
         self, group: _Group, positions: dict[str, int] | None = None
@@ -300,7 +293,6 @@ class Hub:
         except Exception:
             logger.exception("Live updates: rendering %r failed", group.feed.render)
             return None
-        group.cached = (text, positions)
         return text, positions
 
     async def send_render(
