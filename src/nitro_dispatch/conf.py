@@ -35,8 +35,7 @@ class NitroSettings:
     LIVE_QUEUE: int = 64
     # Seconds: changes to a topic within this window are rendered once, for every viewer.
     LIVE_THROTTLE: float = 0.05
-    # Compress streams (brotli, with the brotli package installed, or gzip) for clients that
-    # accept it.
+    # Gzip streams for clients that accept it.
     COMPRESS_STREAMS: bool = True
 
     def __post_init__(self) -> None:

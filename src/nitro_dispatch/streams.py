@@ -83,7 +83,7 @@ def event_stream(
     """The ``text/event-stream`` response sending *content*'s chunks, compressed if *request*
     accepts it (see _compress.py)."""
     encoding = negotiate(request) if get_settings().COMPRESS_STREAMS else None
-    body = content if encoding is None else compressed(content, encoding)
+    body = content if encoding is None else compressed(content)
     response = StreamingHttpResponse(body, content_type="text/event-stream", headers=SSE_HEADERS)
     # GZipMiddleware buffers a stream until it ends; it leaves encoded responses alone.
     response["Content-Encoding"] = encoding or "identity"
