@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["html_page", "backend_render", "dispatch", "concurrent_writers"]
+BENCHMARKS = ["html_page", "backend_render", "dispatch", "concurrent_writers", "live"]
 
 
 def main(names: list[str]) -> int:
