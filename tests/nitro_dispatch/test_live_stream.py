@@ -51,6 +51,9 @@ def wait_until(condition: Any, seconds: float = 10) -> bool:
 class LiveTestCase(TransactionTestCase):
     def setUp(self) -> None:
         reset_hub()  # a broker of its own: positions from 0, an epoch of its own
+        # Listening before anything is published: a hub that starts later reads the log once
+        # when it connects, and renders what it finds there again.
+        assert get_hub().connected.wait(5)
         RENDERS.clear()
 
     def open(self, name: str = "card-watch", **headers: str) -> Reader:
