@@ -421,6 +421,9 @@ class _LiveAcrossProcesses:
         reason = skip_reason()
         if reason is not None:
             raise pytest.skip.Exception(reason)
+        if os.environ.get("EXAMPLE_DATABASE") != "postgres":
+            # Two servers and their databases for each broker: once per run is enough.
+            raise pytest.skip.Exception("runs in the browser session on PostgreSQL")
         super().setUpClass()  # type: ignore[misc]
         cls.static = tempfile.TemporaryDirectory()
         Path(cls.static.name, "datastar.js").write_bytes(datastar_client())
