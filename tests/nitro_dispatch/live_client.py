@@ -5,11 +5,22 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from nitro_dispatch.streams import HEARTBEAT
 
 DS = {"Datastar-Request": "true"}
+
+
+def wait_until(condition: Callable[[], object], seconds: float = 10) -> bool:
+    """Whether *condition()* holds within *seconds* (asked every 10 ms)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def split(text: str) -> list[str]:

@@ -12,9 +12,8 @@ import contextlib
 import datetime
 import logging
 import threading
-import time
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from unittest import mock
@@ -33,6 +32,7 @@ from nitro_dispatch.live.brokers.memory import MemoryBroker
 from nitro_dispatch.live.brokers.postgres import CHANNEL, TABLE, PostgresBroker
 from nitro_dispatch.live.brokers.redis import PREFIX, RedisBroker
 from tests.nitro_dispatch._caches import REDIS_URL
+from tests.nitro_dispatch.live_client import wait_until
 
 T = TypeVar("T")
 
@@ -55,15 +55,6 @@ AS_JSON = {
     "key": "12345678-1234-5678-1234-567812345678",
     "took": "P0DT00H01M30S",
 }
-
-
-def wait_until(condition: Callable[[], object], seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 class LoopThread:

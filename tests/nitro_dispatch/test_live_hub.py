@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from typing import Any
 
 from django.test import RequestFactory, SimpleTestCase, TransactionTestCase, override_settings
@@ -18,18 +17,9 @@ from nitro_dispatch.live.brokers import get_broker
 from nitro_dispatch.live.brokers.memory import MemoryBroker
 from rustytags_backend.html import P
 from tests.live_app.entities import RENDERS, Card
-from tests.nitro_dispatch.live_client import DS, Reader, split
+from tests.nitro_dispatch.live_client import DS, Reader, split, wait_until
 
 LIVE = {"HEARTBEAT": 0.05, "LIVE_THROTTLE": 0}
-
-
-def wait_until(condition: Any, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def feed(render: Any = Card.board, *topics: str, on_message: Any = None) -> Feed:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import zlib
 from collections.abc import Mapping
 from typing import Any
@@ -20,7 +19,7 @@ from nitro_dispatch import live
 from nitro_dispatch.live._hub import get_hub, reset_hub
 from nitro_dispatch.live.brokers import get_broker
 from tests.live_app.entities import RENDERS, Card, Line
-from tests.nitro_dispatch.live_client import DS, Reader, split
+from tests.nitro_dispatch.live_client import DS, Reader, split, wait_until
 
 LIVE = {"HEARTBEAT": 0.05, "LIVE_THROTTLE": 0}
 
@@ -36,15 +35,6 @@ def board(cards: list[Card], ident: str) -> list[str]:
         f'event: datastar-patch-elements\ndata: elements <ul id="cards">{items}</ul>',
         f'event: datastar-patch-signals\ndata: signals {{"cards":{len(cards)}}}\nid: {ident}',
     ]
-
-
-def wait_until(condition: Any, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 @override_settings(NITRO_DISPATCH=LIVE)
