@@ -13,7 +13,6 @@ from django.db import connections
 from nitro_dispatch._async import bridged_connection
 from nitro_dispatch.conf import get_settings
 
-from ._hub import get_hub
 from ._topics import check_topic
 from .brokers import get_broker
 
@@ -27,12 +26,10 @@ def send_now(topic: str, data: Mapping[str, Any]) -> None:
     try:
         message = get_broker().publish(topic, data)
     except Exception:
-        # The change is saved whatever happens here; the pages that miss it catch up when they
-        # next reconnect, or with the next change.
+        # The change is saved whatever happens here; the pages show it with the topic's next
+        # message. (A process that only publishes starts no hub: streams start it.)
         logger.exception("Live updates: publishing to %r failed", topic)
         return
-    if get_settings().BROKER != "memory":
-        get_hub()  # this process's streams hear it from the broker, like every other's
     logger.debug("Live updates: published %r #%d", topic, message.position)
 
 
