@@ -70,6 +70,7 @@ def _compressed_sync(content: Iterator[str]) -> Iterator[bytes]:
     try:
         for text in content:
             yield compressor.chunk(text)
+            text = ""  # not kept while the stream waits
         yield compressor.end()
     finally:
         close = getattr(content, "close", None)
@@ -82,6 +83,7 @@ async def _compressed_async(content: AsyncIterator[str]) -> AsyncIterator[bytes]
     try:
         async for text in content:
             yield compressor.chunk(text)
+            text = ""  # not kept while the stream waits
         yield compressor.end()
     finally:
         aclose = getattr(content, "aclose", None)

@@ -11,11 +11,12 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth.models import User
 from django.core.handlers.asgi import ASGIHandler
 from django.db import transaction
-from django.test import TransactionTestCase, override_settings
+from django.test import RequestFactory, TransactionTestCase, override_settings
 from django.urls import reverse
 from django.utils import translation
 
 from nitro_dispatch import live
+from nitro_dispatch.live._feed import Feed
 from nitro_dispatch.live._hub import get_hub, reset_hub
 from nitro_dispatch.live.brokers import get_broker
 from tests.live_app.entities import RENDERS, Card, Line
@@ -87,6 +88,19 @@ class SnapshotTests(LiveTestCase):
         chunks = [next(content).decode() for _ in range(3)]
         response.close()
         assert chunks[1:] == [": ping\n\n", ": ping\n\n"]
+
+    def test_a_feed_answered_without_the_url_resolver_streams_too(self):
+        request = RequestFactory().get("/", headers=DS)  # no resolver_match
+        made = Feed(("cards",), Card.board, None, {}, request, "en")
+        with Reader(made.to_response()) as reader:
+            assert reader.take(2) == board([], f"{epoch()}~cards=0")
+
+    def test_an_open_stream_keeps_none_of_the_url_patterns_tried(self):
+        response = self.client.get(reverse("nitro:card-watch"), headers=DS)
+        with Reader(response) as reader:
+            reader.take(2)
+            tried = response.wsgi_request.resolver_match.tried  # type: ignore[union-attr]
+        assert tried == []
 
     def test_a_head_request_opens_no_stream(self):
         response = self.client.head(reverse("nitro:card-watch"), headers=DS)

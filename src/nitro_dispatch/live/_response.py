@@ -25,6 +25,11 @@ def live_response(feed: Feed) -> StreamingHttpResponse:
     if request.method == "HEAD":
         return event_stream(request, iter(()))
     settings = get_settings()
+    # The URL patterns tried before this one, kept for Django's 404 page: an open stream needs
+    # none of them (a long list costs each stream kilobytes for hours).
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        match.tried = []
     # Sent by the client when it reconnects (Datastar sends the header; EventSource too).
     last_seen = parse_event_id(request.headers.get("Last-Event-ID"))
     if isinstance(request, ASGIRequest):
@@ -48,6 +53,7 @@ async def _async(
     try:
         while (text := await subscriber.next(heartbeat)) is not None:
             yield text or HEARTBEAT
+            text = None  # not kept while the stream waits
     finally:
         hub.leave(subscriber)
 
@@ -58,5 +64,6 @@ def _sync(subscriber: Subscriber, heartbeat: float) -> Iterator[str]:
     try:
         while (text := subscriber.next_blocking(heartbeat)) is not None:
             yield text or HEARTBEAT
+            text = None  # not kept while the stream waits
     finally:
         hub.leave(subscriber)
