@@ -22,6 +22,7 @@ from django.urls import reverse
 from nitro_dispatch import signals, streams
 from nitro_dispatch.responses import events as encode
 from nitro_dispatch.streams import _async_events, _sync_events
+from tests.nitro_dispatch.live_client import wait_until
 from tests.todos.entities import Note, Todo
 
 DS = {"Datastar-Request": "true"}
@@ -257,12 +258,7 @@ class GzipTests(TestCase):
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
+    return wait_until(condition, seconds)
 
 
 class SyncStreamConnectionTests(TransactionTestCase):
