@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
+from unittest import mock
 
+from django.db import connections
 from django.test import RequestFactory, SimpleTestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
@@ -273,6 +275,23 @@ class SharedRenderTests(HubTestCase):
         subscriber = self.subscribe(made)
         subscriber.next_blocking(5)
         assert seen == [(made.request, made.request)]
+
+
+class InMemoryDatabaseTests(HubTestCase):
+    def test_a_render_closes_the_in_memory_sqlite_connection_it_opened(self):
+        memory = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+        opened: list[Any] = []
+
+        def render() -> Any:
+            connection = connections["memory"]
+            connection.connect()  # not ensure_connection(): the test case allows no other alias
+            opened.append(connection)
+            return None
+
+        settings = connections.configure_settings({"default": memory})["default"]
+        with mock.patch.dict(connections.settings, {"memory": settings}):
+            self.subscribe(feed(render)).next_blocking(5)
+        assert [connection.connection for connection in opened] == [None]
 
 
 class StreamEndTests(HubTestCase):

@@ -27,6 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Final
 
 from django.core.signals import setting_changed
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import translation
 
 from ._topics import Message, event_id
@@ -60,6 +62,21 @@ def _render_events(feed: Feed, shared: bool, function: Callable[..., Any], *args
     finally:
         current_request.reset(token)
         close_connections()
+        _close_in_memory()
+
+
+def _close_in_memory() -> None:
+    # Django never closes an in-memory SQLite connection (the database would go with the last
+    # one), so they would outlive this thread and warn when collected (Python 3.13). The
+    # render threads are the hub's own: never the thread that holds the database (the test
+    # runner's, for a project's in-memory test database).
+    for connection in connections.all(initialized_only=True):
+        if (
+            connection.vendor == "sqlite"
+            and connection.is_in_memory_db()  # type: ignore[attr-defined]
+            and not connection.in_atomic_block
+        ):
+            BaseDatabaseWrapper.close(connection)
 
 
 def _with_id(text: str, identifier: str) -> str:
