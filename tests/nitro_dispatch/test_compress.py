@@ -92,6 +92,28 @@ class CompressorTests(SimpleTestCase):
         sent = sum(len(compressor.chunk(text)) for text in renders) + len(compressor.end())
         assert sum(len(text.encode()) for text in renders) / sent >= 20
 
+    def test_streams_that_sent_the_same_chunks_share_the_bytes_of_the_next(self):
+        first, second = Compressor(), Compressor()
+        first.chunk(EVENTS[0])
+        second.chunk(EVENTS[0])
+        assert first.chunk(EVENTS[1]) is second.chunk(EVENTS[1])
+
+    def test_a_long_stream_decodes_to_what_was_sent_with_its_checksum(self):
+        renders = [fragment(n) for n in range(30)]  # 90 KB, past the dictionary many times
+        compressor, decoder = Compressor(), gunzip()
+        body = b"".join(compressor.chunk(text) for text in renders) + compressor.end()
+        assert (decoder.decompress(body).decode(), decoder.eof) == ("".join(renders), True)
+
+    def test_a_chunk_larger_than_the_dictionary_decodes(self):
+        large = fragment(0) * 8
+        compressor, decoder = Compressor(), gunzip()
+        decoded = [decoder.decompress(compressor.chunk(text)).decode() for text in (large, large)]
+        assert decoded == [large, large]
+
+    def test_a_stream_ended_before_any_chunk_is_an_empty_gzip(self):
+        decoder = gunzip()
+        assert (decoder.decompress(Compressor().end()), decoder.eof) == (b"", True)
+
     def test_a_fragment_is_about_3_kb(self):
         assert 2800 < len(fragment(1).encode()) < 3400
 

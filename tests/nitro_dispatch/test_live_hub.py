@@ -277,6 +277,15 @@ class SharedRenderTests(HubTestCase):
         assert seen == [(made.request, made.request)]
 
 
+class SharedEventTests(HubTestCase):
+    def test_viewers_at_the_same_positions_get_the_very_same_event(self):
+        first, second = self.subscribe(), self.subscribe()
+        first.next_blocking(5), second.next_blocking(5)  # their snapshots
+        Card.create(title="first")
+        assert wait_until(lambda: idle(self.hub) and len(RENDERS) == 3)
+        assert first.next_blocking(1) is second.next_blocking(1)
+
+
 class InMemoryDatabaseTests(HubTestCase):
     def test_a_render_closes_the_in_memory_sqlite_connection_it_opened(self):
         memory = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
@@ -365,6 +374,24 @@ class SubscriberTests(SimpleTestCase):
         finally:
             loop.close()
         assert (wakeups, got) == (1, "ab")
+
+    def test_the_streams_of_one_loop_woken_at_once_cost_it_one_wake_up(self):
+        loop = asyncio.new_event_loop()
+        try:
+            subscribers = [Subscriber(feed(), None, 8, loop) for _ in range(3)]
+            for n, subscriber in enumerate(subscribers):
+                subscriber.offer(str(n))
+            wakeups = len(loop._ready)  # type: ignore[attr-defined]  # callbacks waiting to run
+            got = [loop.run_until_complete(subscriber.next(1)) for subscriber in subscribers]
+        finally:
+            loop.close()
+        assert (wakeups, got) == (1, ["0", "1", "2"])
+
+    def test_a_stream_whose_loop_has_closed_is_offered_to_without_error(self):
+        loop = asyncio.new_event_loop()
+        subscriber = Subscriber(feed(), None, 8, loop)
+        loop.close()
+        assert (subscriber.offer("a"), subscriber.offer("b")) == (True, True)
 
     def test_an_async_subscriber_waits_for_what_comes(self):
         async def scenario() -> str | None:

@@ -318,8 +318,9 @@ class Hub:
         """Render *group*'s feed and send it to *subscribers* (nothing if the render failed)."""
         rendered = await self.render(group, positions)
         if rendered is not None:
+            sent: dict[str, str] = {}
             for subscriber in list(subscribers):
-                self.offer(group, subscriber, *rendered)
+                self.offer(group, subscriber, *rendered, sent)
 
     async def send_message(
         self, group: _Group, message: Message, subscribers: set[Subscriber]
@@ -341,17 +342,31 @@ class Hub:
         except Exception:
             logger.exception("Live updates: on_message %r failed", group.feed.on_message)
             return
+        sent: dict[str, str] = {}
         for subscriber in targets:
             positions = {**subscriber.positions, message.topic: message.position}
-            self.offer(group, subscriber, text, positions)
+            self.offer(group, subscriber, text, positions, sent)
 
     def offer(
-        self, group: _Group, subscriber: Subscriber, text: str, positions: dict[str, int]
+        self,
+        group: _Group,
+        subscriber: Subscriber,
+        text: str,
+        positions: dict[str, int],
+        sent: dict[str, str],
     ) -> None:
-        """Queue *text* for *subscriber*, or resync it with a snapshot if its queue is full."""
+        """Queue *text* for *subscriber*, or resync it with a snapshot if its queue is full.
+
+        *sent* holds the events made of *text* so far, by id: subscribers at the same positions
+        get the same string, which their compressed streams then share (see _compress.py).
+        """
         merged = {**subscriber.positions, **positions}
         subscriber.positions = merged
-        if not subscriber.offer(_with_id(text, event_id(self.epoch, merged))):
+        identifier = event_id(self.epoch, merged)
+        event = sent.get(identifier)
+        if event is None:
+            event = sent[identifier] = _with_id(text, identifier)
+        if not subscriber.offer(event):
             self.spawn(self._resync(group, subscriber))
 
     async def _resync(self, group: _Group, subscriber: Subscriber) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import weakref
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -17,6 +18,46 @@ if TYPE_CHECKING:
     from ._hub import _Group
 
 __all__ = ["Subscriber"]
+
+
+class _Wakeups:
+    """Wakes the streams of one event loop: one call into the loop for all those woken at once
+    (a change sent to a thousand streams is one wake-up of their loop, not a thousand)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._lock = threading.Lock()
+        self._events: list[asyncio.Event] = []
+
+    def add(self, event: asyncio.Event) -> None:
+        with self._lock:
+            self._events.append(event)
+            if len(self._events) > 1:
+                return  # the call is on its way
+            try:
+                self._loop.call_soon_threadsafe(self._run)
+            except RuntimeError:  # the loop has closed: nothing waits on it any more
+                self._events.clear()
+
+    def _run(self) -> None:
+        with self._lock:
+            events, self._events = self._events, []
+        for event in events:
+            event.set()
+
+
+_wakeups: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Wakeups] = (
+    weakref.WeakKeyDictionary()
+)
+_wakeups_lock = threading.Lock()
+
+
+def _wakeups_of(loop: asyncio.AbstractEventLoop) -> _Wakeups:
+    with _wakeups_lock:
+        found = _wakeups.get(loop)
+        if found is None:
+            found = _wakeups[loop] = _Wakeups(loop)
+        return found
 
 
 class Subscriber:
@@ -39,7 +80,7 @@ class Subscriber:
         self._size = size
         self._items: list[str] = []
         self._lock = threading.Lock()
-        self._loop = loop
+        self._wakeups = _wakeups_of(loop) if loop is not None else None
         self._woken = False
         self._ready: Any = asyncio.Event() if loop is not None else threading.Condition(self._lock)
 
@@ -61,11 +102,11 @@ class Subscriber:
 
     def _wake(self) -> None:
         # Under the lock.
-        if self._loop is None:
+        if self._wakeups is None:
             self._ready.notify()
         elif not self._woken:
             self._woken = True
-            self._loop.call_soon_threadsafe(self._ready.set)
+            self._wakeups.add(self._ready)
 
     def _take(self) -> str | None:
         # Under the lock: what is queued, "" for nothing, None once failed.
