@@ -285,6 +285,36 @@ class SharedEventTests(HubTestCase):
         assert wait_until(lambda: idle(self.hub) and len(RENDERS) == 3)
         assert first.next_blocking(1) is second.next_blocking(1)
 
+    def test_pages_opened_between_two_changes_get_the_very_same_snapshot(self):
+        first = self.subscribe()
+        snapshot = first.next_blocking(5)
+        assert self.subscribe().next_blocking(5) is snapshot
+
+
+class RenderConnectionTests(HubTestCase):
+    def opened_by_a_render(self) -> Any:
+        opened: list[Any] = []
+
+        def render() -> Any:
+            connection = connections["default"]
+            connection.ensure_connection()
+            opened.append(connection)
+            return None
+
+        self.subscribe(feed(render)).next_blocking(5)
+        return opened[0]
+
+    def test_a_render_closes_its_connection(self):
+        assert self.opened_by_a_render().connection is None
+
+    def test_a_render_keeps_its_connection_for_the_next_when_conn_max_age_allows(self):
+        with mock.patch.dict(connections.settings["default"], {"CONN_MAX_AGE": 60}):
+            connection = self.opened_by_a_render()
+        kept = connection.connection is not None
+        connection.inc_thread_sharing()  # closed here: the render's thread is idle
+        connection.close()
+        assert kept
+
 
 class InMemoryDatabaseTests(HubTestCase):
     def test_a_render_closes_the_in_memory_sqlite_connection_it_opened(self):

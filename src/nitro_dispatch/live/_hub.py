@@ -8,8 +8,8 @@ Streams that render the same thing (same topics, functions, context and language
 them taking the request) form one group, rendered once per change for all of them. A group
 renders at most once per ``LIVE_THROTTLE`` seconds: a burst of changes becomes one render,
 the first of them at once. Renders of one group run one at a time, in a small thread pool
-(they read the database, and close their connections after), and each subscriber gets them in
-the order they were made, so no page applies an older state over a newer one.
+(they read the database, then close their connections as requests do), and each subscriber
+gets them in the order they were made, so no page applies an older state over a newer one.
 
 A stream that joins reads the topics' positions first, then renders its snapshot (or, with
 ``Last-Event-ID``, what it missed), all under its group's lock: a change published meanwhile
@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Final
 
 from django.core.signals import setting_changed
-from django.db import connections
+from django.db import close_old_connections, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import translation
 
@@ -53,7 +53,6 @@ def _render_events(feed: Feed, shared: bool, function: Callable[..., Any], *args
     reaches the others.
     """
     from nitro_dispatch.responses import current_request, events
-    from nitro_dispatch.streams import close_connections
 
     token = current_request.set(None if shared else feed.request)
     try:
@@ -61,7 +60,9 @@ def _render_events(feed: Feed, shared: bool, function: Callable[..., Any], *args
             return events(feed.call(function, *args))
     finally:
         current_request.reset(token)
-        close_connections()
+        # As after a request: the render threads are few and last, so a connection is kept
+        # for the next render when CONN_MAX_AGE allows it (0, the default, closes it).
+        close_old_connections()
         _close_in_memory()
 
 
@@ -97,6 +98,7 @@ class _Group:
         self.dirty = False
         self.pending: list[Message] = []
         self.task: asyncio.Task[None] | None = None
+        self.last_event = ""  # the last one sent: see Hub.offer
         self.last = float("-inf")
 
     def changed(self, message: Message | None = None) -> None:
@@ -365,7 +367,12 @@ class Hub:
         identifier = event_id(self.epoch, merged)
         event = sent.get(identifier)
         if event is None:
-            event = sent[identifier] = _with_id(text, identifier)
+            event = _with_id(text, identifier)
+            # A snapshot the same as the last event (pages opened between two changes) is made
+            # that very string: the streams that keep it to compress against keep one.
+            if event == group.last_event:
+                event = group.last_event
+            group.last_event = sent[identifier] = event
         if not subscriber.offer(event):
             self.spawn(self._resync(group, subscriber))
 
