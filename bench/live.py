@@ -32,6 +32,7 @@ import codecs
 import contextlib
 import http.client
 import importlib
+import importlib.util
 import json
 import os
 import random
@@ -964,8 +965,11 @@ def main() -> bool:
         print(f"\nlive: skipped, the open-files limit is {limit} (needs {IDLE_COUNTS[-1] + 1000}).")
         return True
     started = time.monotonic()
-    print(f"\nLive streams: uvicorn (workers=1, h11), PostgreSQL, Python {sys.version.split()[0]}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    # uvicorn takes httptools and uvloop where installed (the bench extra installs them).
+    server = ", httptools, uvloop" if importlib.util.find_spec("httptools") else ", h11"
+    print(f"\nLive streams: uvicorn (workers=1{server}), PostgreSQL, Python "
+          f"{sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f}")  # fmt: skip
     with private_redis() as redis_url:
         if redis_url is None:
             print("live: skipped, no redis-server to start.")

@@ -125,11 +125,13 @@ class Subscriber:
                 return text
             self._woken = False
             ready.clear()
+        # A timer that wakes it, cheaper than asyncio.timeout() (nothing to cancel in the
+        # task): a change sent to a thousand streams ends a thousand waits.
+        timer = asyncio.get_running_loop().call_later(timeout, ready.set)
         try:
-            async with asyncio.timeout(timeout):
-                await ready.wait()
-        except TimeoutError:
-            pass
+            await ready.wait()
+        finally:
+            timer.cancel()
         with self._lock:
             return self._take()
 
