@@ -17,6 +17,9 @@ Hooked in SQLAlchemy, for every session on an entity engine:
   ``RETURNING`` clause, and each row it changed is sent, loaded as an entity. Without a
   handler, the statement runs as it is. A statement with a ``RETURNING`` clause of its own, or
   run with a list of parameter sets, sends nothing; INSERT statements send nothing either.
+
+A ``saved`` handler of an update reads the entity as it was stored before with
+:func:`stored` (a save and a change in the admin know it; an UPDATE statement does not).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event as sa_event
+from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Result
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session, object_session
 
@@ -35,9 +39,31 @@ from .entity import Entity
 if TYPE_CHECKING:
     from .events import Event, Namespace
 
-__all__ = ["connect"]
+__all__ = ["connect", "stored"]
 
 _Sends = Sequence[tuple["Event", dict[str, Any]]]
+# Where the entity as stored before an update is kept, on its SQLAlchemy state, until the
+# events of the update have been sent.
+_STORED = "nitro_stored"
+
+
+class _Stored:
+    """An entity as it was stored before an update: the old value of each column the update
+    changed, the entity's own for the rest."""
+
+    def __init__(self, entity: Entity, old: dict[str, Any]) -> None:
+        self._entity = entity
+        self._old = old
+
+    def __getattr__(self, name: str) -> Any:
+        old = self.__dict__["_old"]
+        return old[name] if name in old else getattr(self.__dict__["_entity"], name)
+
+
+def stored(entity: Entity) -> Any:
+    """*entity* as it was stored before the update its ``saved`` event tells of, or None where
+    that is not known (an insert, an UPDATE statement): attributes are read as they were."""
+    return inspect(entity).info.get(_STORED)
 
 
 def connect(namespace: Namespace) -> None:
@@ -67,7 +93,17 @@ class _Hooks:
         owner = object_session(target)
         if owner is not None and not owner.is_modified(target, include_collections=False):
             return
-        _after_commit(connection, self._listened(mapper, ("saved", {"created": False})), [target])
+        sends = self._listened(mapper, ("saved", {"created": False}))
+        if sends:
+            # The flush has not reset the history yet: the old values are still there.
+            state = inspect(target)
+            old: dict[str, Any] = {}
+            for column in mapper.column_attrs:
+                deleted = state.attrs[column.key].history.deleted
+                if deleted:
+                    old[column.key] = deleted[0]
+            state.info[_STORED] = _Stored(target, old)
+        _after_commit(connection, sends, [target])
 
     def after_delete(self, mapper: Mapper[Any], connection: Connection, target: Entity) -> None:
         _after_commit(connection, self._listened(mapper, ("deleted", {})), [target])
@@ -115,6 +151,7 @@ def _send(sends: _Sends, senders: Sequence[Entity]) -> None:
     for sender in senders:
         for found, kwargs in sends:
             found.emit_robust(sender, **kwargs)
+        inspect(sender).info.pop(_STORED, None)  # told: a later update is another story
 
 
 def connect_mirrors(namespace: Namespace, mirrors: Sequence[tuple[type[Entity], Any]]) -> None:
@@ -125,17 +162,27 @@ def connect_mirrors(namespace: Namespace, mirrors: Sequence[tuple[type[Entity], 
     entity as sender (read again once saved; read before the row is deleted).
     """
     from django.db import router, transaction
-    from django.db.models.signals import post_delete, post_save, pre_delete
+    from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
     for entity, model in mirrors:
         table = entity.__table__.name  # type: ignore[attr-defined]
 
+        def saving(instance: Any, entity: type[Entity] = entity, table: str = table,
+                   **kwargs: Any) -> None:  # fmt: skip
+            # The entity as it is stored, for stored(), while it still is.
+            if not instance._state.adding and namespace.event(f"{table}.saved").has_receivers():
+                instance._nitro_stored = entity._get(instance.pk)
+
         def saved(instance: Any, created: bool, using: str, entity: type[Entity] = entity,
                   table: str = table, **kwargs: Any) -> None:  # fmt: skip
+            before = instance.__dict__.pop("_nitro_stored", None)
+
             def send() -> None:
                 found = entity._get(instance.pk)
                 if found is None:
                     return  # deleted meanwhile: its delete sends its own event
+                if before is not None:
+                    inspect(found).info[_STORED] = before
                 kinds: list[tuple[str, dict[str, Any]]] = [("created", {})] if created else []
                 for kind, extra in [*kinds, ("saved", {"created": created})]:
                     namespace.event(f"{table}.{kind}").emit_robust(found, **extra)
@@ -157,6 +204,7 @@ def connect_mirrors(namespace: Namespace, mirrors: Sequence[tuple[type[Entity], 
 
             transaction.on_commit(send, using=using, robust=True)
 
+        pre_save.connect(saving, sender=model, weak=False, dispatch_uid=f"nitro.saving.{table}")
         post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"nitro.saved.{table}")
         pre_delete.connect(
             deleting, sender=model, weak=False, dispatch_uid=f"nitro.deleting.{table}"

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, insert, update
 from sqlalchemy import event as sa_event
 from sqlmodel import Session, col
 
+from nitro_dispatch._lifecycle import stored
 from nitro_dispatch.db import get_engine, session
 from nitro_dispatch.entity import Entity
 from nitro_dispatch.events import event
@@ -104,6 +105,21 @@ class UnitOfWorkTests(Listening, TestCase):
         with self.captureOnCommitCallbacks(execute=True):
             memo.save()
         assert self.heard == [("saved", memo.id, "b", {"created": False})]
+
+    def test_a_saved_handler_reads_the_entity_as_it_was_stored(self):
+        seen: list[Any] = []
+
+        def handler(sender: Memo, **kwargs: Any) -> None:
+            before = stored(sender)
+            seen.append((before.text, before.id == sender.id, sender.text))
+
+        event("memo.saved").connect(handler)
+        self.addCleanup(event("memo.saved").disconnect, handler)
+        memo = Memo.create(text="a")
+        memo.text = "b"
+        with self.captureOnCommitCallbacks(execute=True):
+            memo.save()
+        assert (seen, stored(memo)) == ([("a", True, "b")], None)
 
     def test_save_without_a_change_sends_nothing(self):
         memo = Memo.create(text="a")
@@ -204,6 +220,18 @@ class StatementTests(Listening, TestCase):
             [("saved", first.id, "c", {"created": False}), ("saved", third.id, "c",
              {"created": False})],
         )  # fmt: skip
+
+    def test_an_update_statement_does_not_know_the_rows_as_they_were(self):
+        seen: list[Any] = []
+
+        def handler(sender: Memo, **kwargs: Any) -> None:
+            seen.append(stored(sender))
+
+        event("memo.saved").connect(handler)
+        self.addCleanup(event("memo.saved").disconnect, handler)
+        with self.captureOnCommitCallbacks(execute=True), session() as s:
+            s.execute(update(Memo).where(col(Memo.text) == "b").values(text="c"))
+        assert seen == [None]
 
     def test_statement_with_its_own_returning_is_left_alone(self):
         with self.captureOnCommitCallbacks(execute=True), session() as s:

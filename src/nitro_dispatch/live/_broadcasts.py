@@ -4,7 +4,9 @@
 of the entity returning a topic (or several), or a list of those. Each created, saved or deleted
 entity publishes ``{"entity": <table>, "id": <primary key>, "change": "created" | "updated" |
 "deleted"}`` to them, from the lifecycle events, so only once the change has committed (see
-_lifecycle.py; changes made in the admin send them too).
+_lifecycle.py; changes made in the admin send them too). An update is published to the topics
+the entity had before it too, where they are known (a save, the admin; not an UPDATE
+statement, which has only the rows as they are after).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from nitro_dispatch._lifecycle import stored
 from nitro_dispatch.entity import Entity
 from nitro_dispatch.events import default_namespace
 
@@ -97,7 +100,12 @@ def connect_broadcasts(entities: Iterable[type[Entity]]) -> None:
             if kwargs.get("created"):
                 return  # sent as created
             data = {"entity": table, "id": getattr(sender, key), "change": change}
-            for topic in topics_of(sender, parts):
+            topics = topics_of(sender, parts)
+            before = stored(sender) if change == "updated" else None
+            if before is not None:
+                # Those it left too (its owner changed, say): their pages drop it.
+                topics += [topic for topic in topics_of(before, parts) if topic not in topics]
+            for topic in topics:
                 publish(topic, data)
 
         def created(sender: Entity, send: Any = send, **kwargs: Any) -> None:
