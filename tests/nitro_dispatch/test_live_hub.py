@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from nitro_dispatch import live
 from nitro_dispatch.live._feed import Feed
-from nitro_dispatch.live._hub import Hub, get_hub, reset_hub
+from nitro_dispatch.live._hub import Hub, _Group, get_hub, reset_hub
 from nitro_dispatch.live._subscriber import Subscriber
 from nitro_dispatch.live.brokers import get_broker
 from nitro_dispatch.live.brokers.memory import MemoryBroker
@@ -284,6 +284,20 @@ class SharedEventTests(HubTestCase):
         Card.create(title="first")
         assert wait_until(lambda: idle(self.hub) and len(RENDERS) == 3)
         assert first.next_blocking(1) is second.next_blocking(1)
+
+    def test_subscribers_at_other_positions_get_the_ids_of_their_own(self):
+        group = _Group(self.hub, "key", feed())
+        behind, ahead = self.subscribe(), self.subscribe()
+        behind.next_blocking(5), ahead.next_blocking(5)  # their snapshots
+        behind.positions, ahead.positions = {"cards": 1}, {"cards": 1, "other": 4}
+        rendered = {"cards": 3}  # as a render sends them: one for all
+        sent: dict[Any, Any] = {}
+        for subscriber in (behind, ahead):
+            self.hub.offer(group, subscriber, "event: e\n\n", rendered, sent)
+        assert (behind.next_blocking(1), ahead.next_blocking(1)) == (
+            f"event: e\nid: {self.epoch}~cards=3\n\n",
+            f"event: e\nid: {self.epoch}~cards=3,other=4\n\n",
+        )
 
     def test_pages_opened_between_two_changes_get_the_very_same_snapshot(self):
         first = self.subscribe()

@@ -320,7 +320,7 @@ class Hub:
         """Render *group*'s feed and send it to *subscribers* (nothing if the render failed)."""
         rendered = await self.render(group, positions)
         if rendered is not None:
-            sent: dict[str, str] = {}
+            sent: dict[tuple[int, int], Any] = {}
             for subscriber in list(subscribers):
                 self.offer(group, subscriber, *rendered, sent)
 
@@ -344,9 +344,9 @@ class Hub:
         except Exception:
             logger.exception("Live updates: on_message %r failed", group.feed.on_message)
             return
-        sent: dict[str, str] = {}
+        sent: dict[tuple[int, int], Any] = {}
+        positions = {message.topic: message.position}
         for subscriber in targets:
-            positions = {**subscriber.positions, message.topic: message.position}
             self.offer(group, subscriber, text, positions, sent)
 
     def offer(
@@ -355,24 +355,29 @@ class Hub:
         subscriber: Subscriber,
         text: str,
         positions: dict[str, int],
-        sent: dict[str, str],
+        sent: dict[tuple[int, int], Any],
     ) -> None:
         """Queue *text* for *subscriber*, or resync it with a snapshot if its queue is full.
 
-        *sent* holds the events made of *text* so far, by id: subscribers at the same positions
-        get the same string, which their compressed streams then share (see _compress.py).
+        *sent* holds what was made of *text* so far for the subscribers given it: those at the
+        same positions get the same string, which their compressed streams then share (see
+        _compress.py).
         """
-        merged = {**subscriber.positions, **positions}
-        subscriber.positions = merged
-        identifier = event_id(self.epoch, merged)
-        event = sent.get(identifier)
-        if event is None:
-            event = _with_id(text, identifier)
+        # Subscribers of a group mostly share their positions (the same dict, never changed in
+        # place): the positions, id and event are made once for all of them.
+        key = (id(subscriber.positions), id(positions))
+        found = sent.get(key)
+        if found is None:
+            merged = {**subscriber.positions, **positions}
+            event = _with_id(text, event_id(self.epoch, merged))
             # A snapshot the same as the last event (pages opened between two changes) is made
             # that very string: the streams that keep it to compress against keep one.
             if event == group.last_event:
                 event = group.last_event
-            group.last_event = sent[identifier] = event
+            group.last_event = event
+            # The dicts keyed by id are kept alive in it, so no other takes their ids meanwhile.
+            found = sent[key] = (subscriber.positions, positions, merged, event)
+        _, _, subscriber.positions, event = found
         if not subscriber.offer(event):
             self.spawn(self._resync(group, subscriber))
 
