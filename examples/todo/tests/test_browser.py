@@ -266,6 +266,24 @@ class TodoBrowserTests(StaticLiveServerTestCase):
         expect(first.locator("#open")).to_have_text("0")
         assert self.problems == []
 
+    def test_the_live_stream_reaches_the_browser_gzipped_event_by_event(self) -> None:
+        from playwright.sync_api import expect
+
+        encodings: list[str | None] = []
+
+        def record(response: Any) -> None:
+            if response.headers.get("content-type", "").startswith("text/event-stream"):
+                encodings.append(response.headers.get("content-encoding"))
+
+        self.page.on("response", record)
+        first = self.open()
+        second = self.open(self.new_page())
+        for title in ("Sent gzipped", "Against the last one"):
+            second.fill("#new-todo", title)
+            second.press("#new-todo", "Enter")
+            expect(first.locator("#todo-list li .title").last).to_have_text(title)
+        assert (encodings, self.problems) == (["gzip"], [])
+
     def test_a_change_in_the_admin_appears_on_the_open_pages(self) -> None:
         from playwright.sync_api import expect
         from todos.entities import Todo
