@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import weakref
 from typing import Any
 from unittest import mock
 
@@ -436,6 +438,23 @@ class SubscriberTests(SimpleTestCase):
         subscriber = Subscriber(feed(), None, 8, loop)
         loop.close()
         assert (subscriber.offer("a"), subscriber.offer("b")) == (True, True)
+
+    def test_a_loop_is_not_kept_alive_by_its_streams_wake_ups(self):
+        loop = asyncio.new_event_loop()
+        Subscriber(feed(), None, 8, loop).offer("a")
+        loop.close()
+        gone = weakref.ref(loop)
+        del loop
+        gc.collect()
+        assert gone() is None
+
+    def test_a_stream_whose_loop_is_gone_is_offered_to_without_error(self):
+        loop = asyncio.new_event_loop()
+        subscriber = Subscriber(feed(), None, 8, loop)
+        loop.close()
+        del loop
+        gc.collect()
+        assert subscriber.offer("a") is True
 
     def test_an_async_subscriber_waits_for_what_comes(self):
         async def scenario() -> str | None:

@@ -9,6 +9,7 @@ the hub sends it a snapshot instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,8 @@ class _Wakeups:
     (a change sent to a thousand streams is one wake-up of their loop, not a thousand)."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
+        # Not the loop itself: _wakeups would keep every loop ever used alive.
+        self._loop = weakref.ref(loop)
         self._lock = threading.Lock()
         self._events: list[asyncio.Event] = []
 
@@ -34,10 +36,12 @@ class _Wakeups:
             self._events.append(event)
             if len(self._events) > 1:
                 return  # the call is on its way
-            try:
-                self._loop.call_soon_threadsafe(self._run)
-            except RuntimeError:  # the loop has closed: nothing waits on it any more
-                self._events.clear()
+            loop = self._loop()
+            if loop is not None:
+                with contextlib.suppress(RuntimeError):  # raised once the loop has closed
+                    loop.call_soon_threadsafe(self._run)
+                    return
+            self._events.clear()  # the loop has closed or gone: nothing waits on it any more
 
     def _run(self) -> None:
         with self._lock:
