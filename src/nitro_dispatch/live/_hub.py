@@ -320,7 +320,7 @@ class Hub:
         """Render *group*'s feed and send it to *subscribers* (nothing if the render failed)."""
         rendered = await self.render(group, positions)
         if rendered is not None:
-            sent: dict[tuple[int, int], Any] = {}
+            sent: dict[Any, Any] = {}
             for subscriber in list(subscribers):
                 self.offer(group, subscriber, *rendered, sent)
 
@@ -344,7 +344,7 @@ class Hub:
         except Exception:
             logger.exception("Live updates: on_message %r failed", group.feed.on_message)
             return
-        sent: dict[tuple[int, int], Any] = {}
+        sent: dict[Any, Any] = {}
         positions = {message.topic: message.position}
         for subscriber in targets:
             self.offer(group, subscriber, text, positions, sent)
@@ -355,7 +355,7 @@ class Hub:
         subscriber: Subscriber,
         text: str,
         positions: dict[str, int],
-        sent: dict[tuple[int, int], Any],
+        sent: dict[Any, Any],
     ) -> None:
         """Queue *text* for *subscriber*, or resync it with a snapshot if its queue is full.
 
@@ -369,14 +369,20 @@ class Hub:
         found = sent.get(key)
         if found is None:
             merged = {**subscriber.positions, **positions}
-            event = _with_id(text, event_id(self.epoch, merged))
-            # A snapshot the same as the last event (pages opened between two changes) is made
-            # that very string: the streams that keep it to compress against keep one.
-            if event == group.last_event:
-                event = group.last_event
-            group.last_event = event
+            identifier = event_id(self.epoch, merged)
+            # Those at the same positions in dicts of their own (each had its snapshot) take
+            # one, which they then share.
+            same = sent.get(identifier)
+            if same is None:
+                event = _with_id(text, identifier)
+                # A snapshot the same as the last event (pages opened between two changes) is
+                # made that very string: the streams that keep it to compress against keep one.
+                if event == group.last_event:
+                    event = group.last_event
+                group.last_event = event
+                same = sent[identifier] = (merged, event)
             # The dicts keyed by id are kept alive in it, so no other takes their ids meanwhile.
-            found = sent[key] = (subscriber.positions, positions, merged, event)
+            found = sent[key] = (subscriber.positions, positions, *same)
         _, _, subscriber.positions, event = found
         if not subscriber.offer(event):
             self.spawn(self._resync(group, subscriber))
