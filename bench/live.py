@@ -16,12 +16,13 @@
    asking for gzip and for brotli (decompressed to check they carry the same events); an
    encoding the server does not offer is reported as such.
 
-The servers are tests/servers.py's, on a PostgreSQL database made for the run (POSTGRES_HOST,
-POSTGRES_PORT, POSTGRES_USER; 127.0.0.1, 5432, postgres by default); the Redis broker is a
-redis-server started for the run on a free port (its keys and its channel are the run's alone:
-a shared Redis would mix in other processes' messages). The clients are raw asyncio sockets of
-this process. Everything runs on loopback on one machine, so the clients and the servers share
-its CPUs.
+The servers are tests/servers.py's (uvicorn with httptools and uvloop, as the bench extra
+installs it), on a PostgreSQL database made for the run, through Django's connection pool
+(POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER; 127.0.0.1, 5432, postgres by default); the Redis
+broker is a redis-server started for the run on a free port (its keys and its channel are the
+run's alone: a shared Redis would mix in other processes' messages). The clients are raw
+asyncio sockets of this process. Everything runs on loopback on one machine, so the clients and
+the servers share its CPUs.
 """
 
 from __future__ import annotations
@@ -967,7 +968,7 @@ def main() -> bool:
     started = time.monotonic()
     # uvicorn takes httptools and uvloop where installed (the bench extra installs them).
     server = ", httptools, uvloop" if importlib.util.find_spec("httptools") else ", h11"
-    print(f"\nLive streams: uvicorn (workers=1{server}), PostgreSQL, Python "
+    print(f"\nLive streams: uvicorn (workers=1{server}), PostgreSQL (Django's pool), Python "
           f"{sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
           f"{os.getloadavg()[0]:.1f}")  # fmt: skip
     with private_redis() as redis_url:
@@ -975,6 +976,9 @@ def main() -> bool:
             print("live: skipped, no redis-server to start.")
             return True
         database = ServerDatabase(DATABASE)
+        # As docs/deployment.md advises under ASGI: Django's pool, so that renders and requests
+        # take a connection without opening one.
+        database.settings["OPTIONS"] = {"pool": {"min_size": 4, "max_size": 16}}
         try:
             database.migrate()
             cards = make_board(database, random.Random(1))
