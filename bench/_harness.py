@@ -16,6 +16,13 @@ import django
 from django.conf import settings
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "21"))
+# The PostgreSQL server the benchmarks through real servers make their databases on.
+POSTGRES = {
+    "ENGINE": "django.db.backends.postgresql",
+    "HOST": os.environ.get("POSTGRES_HOST", "127.0.0.1"),
+    "PORT": os.environ.get("POSTGRES_PORT", "5432"),
+    "USER": os.environ.get("POSTGRES_USER", "postgres"),
+}
 SAMPLE_SECONDS = float(os.environ.get("BENCH_SAMPLE_SECONDS", "0.05"))
 
 
@@ -64,6 +71,20 @@ def setup_django() -> None:
     import bench.entities  # noqa: F401 - before migrate, so its table is created
 
     call_command("migrate", verbosity=0)
+
+
+def postgres_unreachable() -> str | None:
+    """Why the PostgreSQL server of :data:`POSTGRES` cannot be reached; None if it can."""
+    import psycopg
+
+    try:
+        psycopg.connect(
+            host=POSTGRES["HOST"], port=POSTGRES["PORT"], user=POSTGRES["USER"],
+            dbname="postgres", connect_timeout=5,
+        ).close()  # fmt: skip
+    except psycopg.Error as exc:
+        return str(exc)
+    return None
 
 
 def time_variants(cases: Mapping[str, Callable[[], object]]) -> dict[str, list[float]]:

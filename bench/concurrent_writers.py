@@ -12,37 +12,22 @@ counter; the time is per request. Both must lose nothing: the counter is checked
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg
-
-from bench._harness import report, time_variants
+from bench._harness import POSTGRES, postgres_unreachable, report, time_variants
 from tests.servers import Server, ServerDatabase
 
 CLIENTS = 16
 PER_CLIENT = 10
 
-DATABASE = {
-    "ENGINE": "django.db.backends.postgresql",
-    "HOST": os.environ.get("POSTGRES_HOST", "127.0.0.1"),
-    "PORT": os.environ.get("POSTGRES_PORT", "5432"),
-    "USER": os.environ.get("POSTGRES_USER", "postgres"),
-}
-
 
 def main() -> bool:
-    try:
-        psycopg.connect(
-            host=DATABASE["HOST"], port=DATABASE["PORT"], user=DATABASE["USER"],
-            dbname="postgres", connect_timeout=5,
-        ).close()  # fmt: skip
-    except psycopg.Error as exc:
-        print(f"\nconcurrent_writers: skipped, PostgreSQL is not reachable ({exc}).")
+    if (unreachable := postgres_unreachable()) is not None:
+        print(f"\nconcurrent_writers: skipped, PostgreSQL is not reachable ({unreachable}).")
         return True
-    database = ServerDatabase(DATABASE)
+    database = ServerDatabase(POSTGRES)
     try:
         database.migrate()
         with Server("gunicorn-gthread", database, workers=2, threads=8) as server:

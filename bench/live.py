@@ -53,8 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import psycopg
-
+from bench._harness import POSTGRES, postgres_unreachable
 from tests.servers import ROOT, Server, ServerDatabase
 
 try:  # to read brotli streams, should the server send them
@@ -62,12 +61,6 @@ try:  # to read brotli streams, should the server send them
 except ImportError:
     brotli = None
 
-DATABASE: Final = {
-    "ENGINE": "django.db.backends.postgresql",
-    "HOST": os.environ.get("POSTGRES_HOST", "127.0.0.1"),
-    "PORT": os.environ.get("POSTGRES_PORT", "5432"),
-    "USER": os.environ.get("POSTGRES_USER", "postgres"),
-}
 
 IDLE_COUNTS: Final = (1000, 5000)
 WARM_STREAMS: Final = 16  # open before the baseline: the hub started, the first render made
@@ -955,13 +948,8 @@ async def _compression_scenario(
 
 
 def main() -> bool:
-    try:
-        psycopg.connect(
-            host=DATABASE["HOST"], port=DATABASE["PORT"], user=DATABASE["USER"],
-            dbname="postgres", connect_timeout=5,
-        ).close()  # fmt: skip
-    except psycopg.Error as exc:
-        print(f"\nlive: skipped, PostgreSQL is not reachable ({exc}).")
+    if (unreachable := postgres_unreachable()) is not None:
+        print(f"\nlive: skipped, PostgreSQL is not reachable ({unreachable}).")
         return True
     limit = raise_open_files()
     if limit < IDLE_COUNTS[-1] + 1000:
@@ -977,7 +965,7 @@ def main() -> bool:
         if redis_url is None:
             print("live: skipped, no redis-server to start.")
             return True
-        database = ServerDatabase(DATABASE)
+        database = ServerDatabase(POSTGRES)
         # As docs/deployment.md advises under ASGI: Django's pool, so that renders and requests
         # take a connection without opening one.
         database.settings["OPTIONS"] = {"pool": {"min_size": 4, "max_size": 16}}
